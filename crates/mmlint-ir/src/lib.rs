@@ -1,0 +1,409 @@
+//! mmlint's own intermediate representation of C functions.
+//!
+//! The frontend lowers each function with a body to a [`Function`]: a structured statement
+//! tree close to C, with resolved variables, simplified types and source spans that already
+//! point at the user's file (macro expansion sites, not macro definitions). Everything above
+//! the frontend works on these plain values and never sees clang types.
+//!
+//! **Invariant:** this crate has no dependencies and does no IO.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A source position: 1-based line and column in `file`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Loc {
+    pub fn new(file: impl Into<Arc<str>>, line: u32, col: u32) -> Self {
+        Loc {
+            file: file.into(),
+            line,
+            col,
+        }
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// A source range. `end` is the position of the last character (inclusive), on the same
+/// file as `start` (the frontend clamps ranges that leave the file).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: Loc,
+    pub end: Loc,
+}
+
+impl Span {
+    pub fn point(loc: Loc) -> Self {
+        Span {
+            end: loc.clone(),
+            start: loc,
+        }
+    }
+}
+
+/// The parts of a C type mmlint cares about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Ty {
+    /// Canonical spelling as clang prints it, e.g. `struct vm_area_struct *`.
+    pub spelling: String,
+    /// Number of pointer (or array) levels above the base type.
+    pub ptr_depth: u8,
+    /// For struct/union base types, the tag name (`vm_area_struct`), otherwise `None`.
+    pub record: Option<String>,
+    /// True for integer, enum, bool and floating types (after typedefs).
+    pub is_scalar: bool,
+}
+
+impl Ty {
+    pub fn unknown() -> Self {
+        Ty::default()
+    }
+    /// `struct <record> *` exactly (one pointer level).
+    pub fn is_ptr_to(&self, record: &str) -> bool {
+        self.ptr_depth == 1 && self.record.as_deref() == Some(record)
+    }
+    pub fn is_pointer(&self) -> bool {
+        self.ptr_depth > 0
+    }
+}
+
+/// Index of a local variable or parameter in [`Function::vars`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub u32);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarDecl {
+    pub name: String,
+    pub ty: Ty,
+    pub span: Span,
+    pub is_param: bool,
+    /// Introduced by lowering (hoisted temporaries), not written by the user.
+    pub is_temp: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    /// `!x`
+    Not,
+    /// `-x`
+    Neg,
+    /// `~x`
+    BitNot,
+    /// `+x`
+    Plus,
+    PreInc,
+    PreDec,
+    PostInc,
+    PostDec,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Eq,
+    Ne,
+    /// `&&` (short-circuit; lowered to control flow by the CFG builder)
+    LAnd,
+    /// `||`
+    LOr,
+    /// `a, b`
+    Comma,
+}
+
+impl BinOp {
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge | BinOp::Eq | BinOp::Ne
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callee {
+    /// A call to a named function (after macro expansion), e.g. `find_vma`.
+    Direct(String),
+    /// A call through a function pointer: unknown effect.
+    Indirect(Box<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    /// A local variable or parameter of this function.
+    Local(VarId),
+    /// A global variable, enumerator or function name used as a value.
+    Global(String),
+    IntLit(i128),
+    /// A string, character or floating literal: a value of no interest.
+    OtherLit,
+    /// `base->field` (`arrow`) or `base.field`.
+    Member {
+        base: Box<Expr>,
+        field: String,
+        arrow: bool,
+    },
+    /// `*e`
+    Deref(Box<Expr>),
+    /// `&e`
+    AddrOf(Box<Expr>),
+    /// `base[index]`
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `lhs = rhs` (`op == None`) or `lhs op= rhs`.
+    Assign {
+        op: Option<BinOp>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `cond ? then : els` (GNU `a ?: b` has `then == None`).
+    Cond {
+        cond: Box<Expr>,
+        then: Option<Box<Expr>>,
+        els: Box<Expr>,
+    },
+    Call {
+        callee: Callee,
+        args: Vec<Expr>,
+    },
+    /// Explicit or implicit cast; `ty` of the enclosing [`Expr`] is the target type.
+    Cast(Box<Expr>),
+    /// GNU statement expression `({ ...; value; })`. Its value is the last statement when
+    /// that statement is an expression statement.
+    StmtExpr(Vec<Stmt>),
+    /// `{ a, b, .f = c }` or a compound literal: the parts are evaluated, the value is opaque.
+    InitList(Vec<Expr>),
+    /// `sizeof`, `_Alignof`, `__builtin_offsetof` …: not evaluated at run time.
+    Unevaluated,
+    /// Anything else the frontend does not model; the children are still evaluated in
+    /// order, so calls and dereferences inside are not lost.
+    Opaque(Vec<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Ty, span: Span) -> Self {
+        Expr { kind, ty, span }
+    }
+
+    /// Removes casts and parentheses (the frontend already drops parentheses).
+    pub fn strip_casts(&self) -> &Expr {
+        let mut e = self;
+        while let ExprKind::Cast(inner) = &e.kind {
+            e = inner;
+        }
+        e
+    }
+
+    /// The integer value of a constant expression made of literals, casts, unary minus and
+    /// `NULL`-like `(void *)0`; `None` when it is not a simple constant.
+    pub fn const_value(&self) -> Option<i128> {
+        match &self.strip_casts().kind {
+            ExprKind::IntLit(v) => Some(*v),
+            ExprKind::Unary {
+                op: UnOp::Neg,
+                operand,
+            } => operand.const_value().map(|v| -v),
+            ExprKind::Unary {
+                op: UnOp::Plus,
+                operand,
+            } => operand.const_value(),
+            _ => None,
+        }
+    }
+
+    /// The direct callee name when this expression is a call to a named function.
+    pub fn direct_callee(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Call {
+                callee: Callee::Direct(name),
+                ..
+            } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on each direct sub-expression, in evaluation order. Statements inside a
+    /// statement expression are not visited.
+    pub fn for_each_child(&self, mut f: impl FnMut(&Expr)) {
+        match &self.kind {
+            ExprKind::Local(_)
+            | ExprKind::Global(_)
+            | ExprKind::IntLit(_)
+            | ExprKind::OtherLit
+            | ExprKind::Unevaluated
+            | ExprKind::StmtExpr(_) => {}
+            ExprKind::Member { base, .. } => f(base),
+            ExprKind::Deref(e) | ExprKind::AddrOf(e) | ExprKind::Cast(e) => f(e),
+            ExprKind::Index { base, index } => {
+                f(base);
+                f(index)
+            }
+            ExprKind::Unary { operand, .. } => f(operand),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs)
+            }
+            ExprKind::Cond { cond, then, els } => {
+                f(cond);
+                if let Some(t) = then {
+                    f(t)
+                }
+                f(els)
+            }
+            ExprKind::Call { callee, args } => {
+                if let Callee::Indirect(c) = callee {
+                    f(c)
+                }
+                args.iter().for_each(f)
+            }
+            ExprKind::InitList(es) | ExprKind::Opaque(es) => es.iter().for_each(f),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `T v = init;` (one per declared variable).
+    Decl {
+        var: VarId,
+        init: Option<Expr>,
+    },
+    Compound(Vec<Stmt>),
+    If {
+        cond: Expr,
+        then: Box<Stmt>,
+        els: Option<Box<Stmt>>,
+    },
+    While {
+        cond: Expr,
+        body: Box<Stmt>,
+    },
+    DoWhile {
+        body: Box<Stmt>,
+        cond: Expr,
+    },
+    For {
+        init: Option<Box<Stmt>>,
+        cond: Option<Expr>,
+        inc: Option<Expr>,
+        body: Box<Stmt>,
+    },
+    Switch {
+        cond: Expr,
+        body: Box<Stmt>,
+    },
+    /// `case value: body`. `value` is `None` when the frontend could not evaluate it;
+    /// `hi` is set for the GNU range `case lo ... hi:`.
+    Case {
+        value: Option<i128>,
+        hi: Option<i128>,
+        body: Box<Stmt>,
+    },
+    Default(Box<Stmt>),
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Goto(String),
+    /// `goto *p;`: may jump to any label whose address was taken.
+    IndirectGoto(Expr),
+    Label {
+        name: String,
+        body: Box<Stmt>,
+    },
+    /// `;`, inline assembly, static assertions, declarations without effect.
+    Nop,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+impl Stmt {
+    pub fn new(kind: StmtKind, span: Span) -> Self {
+        Stmt { kind, span }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    pub name: String,
+    /// Where the function's name is written.
+    pub span: Span,
+    /// Parameters first (in order, `params` indexes them), then locals.
+    pub vars: Vec<VarDecl>,
+    pub params: Vec<VarId>,
+    pub ret_ty: Ty,
+    pub is_static: bool,
+    /// Defined in a header (`#include`d), not in the main file.
+    pub in_header: bool,
+    pub body: Stmt,
+}
+
+impl Function {
+    pub fn var(&self, id: VarId) -> &VarDecl {
+        &self.vars[id.0 as usize]
+    }
+    pub fn add_var(&mut self, decl: VarDecl) -> VarId {
+        self.vars.push(decl);
+        VarId(self.vars.len() as u32 - 1)
+    }
+}
+
+/// A compiler diagnostic that prevented analysis (or a warning worth showing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub loc: Option<Loc>,
+    pub message: String,
+}
+
+/// One parsed translation unit.
+#[derive(Clone, Debug, Default)]
+pub struct TranslationUnit {
+    pub main_file: String,
+    pub functions: Vec<Function>,
+    /// Errors clang reported (severity error or fatal), first ones first.
+    pub errors: Vec<ParseError>,
+}
