@@ -407,3 +407,111 @@ pub struct TranslationUnit {
     /// Errors clang reported (severity error or fatal), first ones first.
     pub errors: Vec<ParseError>,
 }
+
+/// Prints an expression as C-like source text, naming locals through `func`.
+pub struct ExprDisplay<'a> {
+    expr: &'a Expr,
+    func: &'a Function,
+}
+
+impl Expr {
+    pub fn display<'a>(&'a self, func: &'a Function) -> ExprDisplay<'a> {
+        ExprDisplay { expr: self, func }
+    }
+}
+
+fn binop_str(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Rem => "%",
+        BinOp::Shl => "<<",
+        BinOp::Shr => ">>",
+        BinOp::BitAnd => "&",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::Lt => "<",
+        BinOp::Gt => ">",
+        BinOp::Le => "<=",
+        BinOp::Ge => ">=",
+        BinOp::Eq => "==",
+        BinOp::Ne => "!=",
+        BinOp::LAnd => "&&",
+        BinOp::LOr => "||",
+        BinOp::Comma => ",",
+    }
+}
+
+impl fmt::Display for ExprDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = |e: &'_ Expr| {
+            ExprDisplay {
+                expr: e,
+                func: self.func,
+            }
+            .to_string()
+        };
+        match &self.expr.kind {
+            ExprKind::Local(v) => match self.func.vars.get(v.0 as usize) {
+                Some(decl) => f.write_str(&decl.name),
+                None => write!(f, "<var{}>", v.0),
+            },
+            ExprKind::Global(n) => f.write_str(n),
+            ExprKind::IntLit(v) => write!(f, "{v}"),
+            ExprKind::OtherLit => f.write_str("<lit>"),
+            ExprKind::Member { base, field, arrow } => {
+                write!(f, "{}{}{}", d(base), if *arrow { "->" } else { "." }, field)
+            }
+            ExprKind::Deref(e) => write!(f, "*{}", d(e)),
+            ExprKind::AddrOf(e) => write!(f, "&{}", d(e)),
+            ExprKind::Index { base, index } => write!(f, "{}[{}]", d(base), d(index)),
+            ExprKind::Unary { op, operand } => match op {
+                UnOp::Not => write!(f, "!{}", d(operand)),
+                UnOp::Neg => write!(f, "-{}", d(operand)),
+                UnOp::BitNot => write!(f, "~{}", d(operand)),
+                UnOp::Plus => write!(f, "+{}", d(operand)),
+                UnOp::PreInc => write!(f, "++{}", d(operand)),
+                UnOp::PreDec => write!(f, "--{}", d(operand)),
+                UnOp::PostInc => write!(f, "{}++", d(operand)),
+                UnOp::PostDec => write!(f, "{}--", d(operand)),
+            },
+            ExprKind::Binary { op, lhs, rhs } => {
+                write!(f, "({} {} {})", d(lhs), binop_str(*op), d(rhs))
+            }
+            ExprKind::Assign { op, lhs, rhs } => {
+                let op = op.map(binop_str).unwrap_or("");
+                write!(f, "{} {}= {}", d(lhs), op, d(rhs))
+            }
+            ExprKind::Cond { cond, then, els } => {
+                let then = then.as_ref().map(|t| d(t)).unwrap_or_default();
+                write!(f, "({} ? {} : {})", d(cond), then, d(els))
+            }
+            ExprKind::Call { callee, args } => {
+                match callee {
+                    // `current` is `get_current()` after expansion on x86; print it the way
+                    // the source spells it.
+                    Callee::Direct(n) if n == "get_current" && args.is_empty() => {
+                        return f.write_str("current")
+                    }
+                    Callee::Direct(n) => f.write_str(n)?,
+                    Callee::Indirect(c) => write!(f, "({})", d(c))?,
+                }
+                let args: Vec<String> = args.iter().map(d).collect();
+                write!(f, "({})", args.join(", "))
+            }
+            ExprKind::Cast(e) => fmt::Display::fmt(
+                &ExprDisplay {
+                    expr: e,
+                    func: self.func,
+                },
+                f,
+            ),
+            ExprKind::StmtExpr(_) => f.write_str("({...})"),
+            ExprKind::InitList(_) => f.write_str("{...}"),
+            ExprKind::Unevaluated => f.write_str("sizeof(...)"),
+            ExprKind::Opaque(_) => f.write_str("<expr>"),
+        }
+    }
+}
