@@ -1,0 +1,426 @@
+//! API knowledge as data: loads and validates the `rules/*.toml` files into typed tables.
+//!
+//! What locks, unlocks, returns VMAs, takes `vmas`/`locked` or never returns is written in
+//! TOML under `rules/` (documented in docs/api-data.md), never in `match` arms elsewhere.
+//! The files of the repository's `rules/` directory are built into the binary; more
+//! directories can be layered on top with [`ApiDb::load_dir`].
+//!
+//! **Invariant:** every table handed out has been validated: argument indices fit the
+//! declared arity, names are unique per (name, arity), enums are known words.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockAction {
+    Acquire,
+    Release,
+    Downgrade,
+    Assert,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    Read,
+    Write,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockKind {
+    /// The argument is the `struct mm_struct *`.
+    Mm,
+    /// The argument is the semaphore, `&mm->mmap_lock`.
+    Rwsem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcquiredWhen {
+    Zero,
+    Nonzero,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockFn {
+    pub name: String,
+    pub action: LockAction,
+    pub mode: Mode,
+    pub lock_arg: usize,
+    pub lock_kind: LockKind,
+    #[serde(default)]
+    pub acquired_when: Option<AcquiredWhen>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmaSource {
+    pub name: String,
+    #[serde(default)]
+    pub mm_arg: Option<usize>,
+    #[serde(default)]
+    pub iter_arg: Option<usize>,
+    #[serde(default)]
+    pub out_args: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmaField {
+    pub record: String,
+    pub field: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    pub name: String,
+    pub arg: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GupFn {
+    pub name: String,
+    /// The number of arguments of this signature.
+    pub args: usize,
+    #[serde(default)]
+    pub mm_arg: Option<usize>,
+    #[serde(default)]
+    pub flags_arg: Option<usize>,
+    #[serde(default)]
+    pub vmas_arg: Option<usize>,
+    #[serde(default)]
+    pub locked_arg: Option<usize>,
+    #[serde(default)]
+    pub takes_lock: bool,
+}
+
+/// One rules file as written. Every key is optional so knowledge can be split across files.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    lock_fields: Vec<String>,
+    #[serde(default)]
+    lock: Vec<LockFn>,
+    #[serde(default)]
+    vma_record: Option<String>,
+    #[serde(default)]
+    mm_record: Option<String>,
+    #[serde(default)]
+    mm_tree_fields: Vec<String>,
+    #[serde(default)]
+    vma_source: Vec<VmaSource>,
+    #[serde(default)]
+    vma_field: Vec<VmaField>,
+    #[serde(default)]
+    vma_field_not_derived: Vec<String>,
+    #[serde(default)]
+    pin: Vec<Pin>,
+    #[serde(default)]
+    no_deref: Vec<String>,
+    #[serde(default)]
+    noreturn: Vec<String>,
+    #[serde(default)]
+    unlockable_flag: Option<String>,
+    #[serde(default)]
+    gup: Vec<GupFn>,
+}
+
+/// A rules-data error: which file, and what is wrong (with TOML's line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesError {
+    pub file: String,
+    pub message: String,
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+/// The merged, validated API tables.
+#[derive(Debug, Clone, Default)]
+pub struct ApiDb {
+    pub lock_fields: Vec<String>,
+    pub vma_record: String,
+    pub mm_record: String,
+    pub mm_tree_fields: Vec<String>,
+    pub vma_fields: Vec<VmaField>,
+    pub vma_field_not_derived: Vec<String>,
+    pub no_deref: Vec<String>,
+    pub noreturn: Vec<String>,
+    pub unlockable_flag: Option<String>,
+    locks: HashMap<String, LockFn>,
+    vma_sources: HashMap<String, VmaSource>,
+    pins: HashMap<String, Pin>,
+    gup: HashMap<(String, usize), GupFn>,
+}
+
+/// The repository's `rules/` directory, built in.
+const BUILTIN: &[(&str, &str)] = &[
+    ("rules/mmap_lock.toml", include_str!("../../../rules/mmap_lock.toml")),
+    ("rules/vma.toml", include_str!("../../../rules/vma.toml")),
+    ("rules/gup.toml", include_str!("../../../rules/gup.toml")),
+];
+
+impl ApiDb {
+    /// The built-in rules (the repository's `rules/*.toml`).
+    pub fn builtin() -> Result<ApiDb, RulesError> {
+        let mut db = ApiDb::default();
+        for (name, text) in BUILTIN {
+            db.add_str(name, text)?;
+        }
+        db.finish()?;
+        Ok(db)
+    }
+
+    /// Adds every `*.toml` file of `dir` (sorted by name) on top of the current tables.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<(), RulesError> {
+        let err = |m: String| RulesError {
+            file: dir.display().to_string(),
+            message: m,
+        };
+        let rd = std::fs::read_dir(dir).map_err(|e| err(format!("cannot read directory: {e}")))?;
+        let mut files: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| RulesError {
+                file: f.display().to_string(),
+                message: format!("cannot read: {e}"),
+            })?;
+            self.add_str(&f.display().to_string(), &text)?;
+        }
+        self.finish()
+    }
+
+    /// Parses and validates one file's text, adding its entries. Later files override
+    /// earlier entries of the same name (and arity, for GUP).
+    pub fn add_str(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
+        let err = |message: String| RulesError {
+            file: file.to_string(),
+            message,
+        };
+        let parsed: RulesFile = toml::from_str(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start].matches('\n').count() + 1;
+                    format!("line {line}: ")
+                })
+                .unwrap_or_default();
+            err(format!("{pos}{}", e.message()))
+        })?;
+        for l in parsed.lock {
+            if l.acquired_when.is_some() && l.action != LockAction::Acquire {
+                return Err(err(format!(
+                    "lock '{}': acquired_when only makes sense with action = \"acquire\"",
+                    l.name
+                )));
+            }
+            if l.mode == Mode::Any && l.action != LockAction::Assert {
+                return Err(err(format!(
+                    "lock '{}': mode \"any\" is only allowed for assertions",
+                    l.name
+                )));
+            }
+            check_name(&l.name).map_err(&err)?;
+            self.locks.insert(l.name.clone(), l);
+        }
+        for s in parsed.vma_source {
+            check_name(&s.name).map_err(&err)?;
+            if s.mm_arg.is_some() == s.iter_arg.is_some() {
+                return Err(err(format!(
+                    "vma_source '{}': give exactly one of mm_arg and iter_arg",
+                    s.name
+                )));
+            }
+            self.vma_sources.insert(s.name.clone(), s);
+        }
+        for p in parsed.pin {
+            check_name(&p.name).map_err(&err)?;
+            self.pins.insert(p.name.clone(), p);
+        }
+        for g in parsed.gup {
+            check_name(&g.name).map_err(&err)?;
+            for (what, idx) in [
+                ("mm_arg", g.mm_arg),
+                ("flags_arg", g.flags_arg),
+                ("vmas_arg", g.vmas_arg),
+                ("locked_arg", g.locked_arg),
+            ] {
+                if let Some(i) = idx {
+                    if i >= g.args {
+                        return Err(err(format!(
+                            "gup '{}' ({} args): {what} = {i} is out of range",
+                            g.name, g.args
+                        )));
+                    }
+                }
+            }
+            self.gup.insert((g.name.clone(), g.args), g);
+        }
+        self.lock_fields.extend(parsed.lock_fields);
+        self.mm_tree_fields.extend(parsed.mm_tree_fields);
+        self.vma_fields.extend(parsed.vma_field);
+        self.vma_field_not_derived.extend(parsed.vma_field_not_derived);
+        self.no_deref.extend(parsed.no_deref);
+        self.noreturn.extend(parsed.noreturn);
+        if let Some(v) = parsed.vma_record {
+            self.vma_record = v;
+        }
+        if let Some(v) = parsed.mm_record {
+            self.mm_record = v;
+        }
+        if let Some(v) = parsed.unlockable_flag {
+            self.unlockable_flag = Some(v);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), RulesError> {
+        let err = |m: &str| RulesError {
+            file: "rules".into(),
+            message: m.into(),
+        };
+        if self.vma_record.is_empty() || self.mm_record.is_empty() {
+            return Err(err("vma_record and mm_record must be set by some rules file"));
+        }
+        if self.lock_fields.is_empty() {
+            return Err(err("lock_fields must name the mm's lock field (mmap_lock)"));
+        }
+        Ok(())
+    }
+
+    pub fn lock_fn(&self, name: &str) -> Option<&LockFn> {
+        self.locks.get(name)
+    }
+    pub fn vma_source(&self, name: &str) -> Option<&VmaSource> {
+        self.vma_sources.get(name)
+    }
+    pub fn pin(&self, name: &str) -> Option<&Pin> {
+        self.pins.get(name)
+    }
+    /// The GUP entry for a call of `name` with `nargs` arguments.
+    pub fn gup(&self, name: &str, nargs: usize) -> Option<&GupFn> {
+        self.gup.get(&(name.to_string(), nargs))
+    }
+    pub fn is_vma_field(&self, record: &str, field: &str) -> bool {
+        self.vma_fields
+            .iter()
+            .any(|f| f.record == record && f.field == field)
+    }
+    pub fn is_noreturn(&self, name: &str) -> bool {
+        self.noreturn.iter().any(|n| n == name)
+    }
+    pub fn is_no_deref(&self, name: &str) -> bool {
+        self.no_deref.iter().any(|n| n == name)
+    }
+    /// True when `name` is known to any table: a quick filter for functions worth analysing.
+    pub fn knows(&self, name: &str) -> bool {
+        self.locks.contains_key(name)
+            || self.vma_sources.contains_key(name)
+            || self.gup.keys().any(|(n, _)| n == name)
+    }
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("'{name}' is not a C function name"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load_and_answer() {
+        let db = ApiDb::builtin().unwrap();
+        let l = db.lock_fn("mmap_read_lock_killable").unwrap();
+        assert_eq!(l.acquired_when, Some(AcquiredWhen::Zero));
+        assert_eq!(db.gup("get_user_pages_remote", 7).unwrap().locked_arg, Some(6));
+        assert_eq!(db.gup("get_user_pages_remote", 8).unwrap().mm_arg, Some(1));
+        assert!(db.gup("get_user_pages_remote", 3).is_none());
+        assert_eq!(db.vma_source("find_vma_prev").unwrap().out_args, vec![2]);
+        assert!(db.is_vma_field("vm_area_struct", "vm_next"));
+        assert!(db.knows("find_vma") && !db.knows("printk"));
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let mut db = ApiDb::default();
+        let e = db.add_str("bad.toml", "lock = [\n  { name = \"x\", action = \"acquire\" ").unwrap_err();
+        assert_eq!(e.file, "bad.toml");
+        assert!(e.message.starts_with("line 2"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let mut db = ApiDb::default();
+        let e = db
+            .add_str(
+                "bad.toml",
+                "lock = [{ name = \"x\", action = \"acquire\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", colour = 1 }]",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn unknown_action_is_an_error() {
+        let mut db = ApiDb::default();
+        let e = db
+            .add_str(
+                "bad.toml",
+                "lock = [{ name = \"x\", action = \"grab\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\" }]",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("grab") || e.message.contains("unknown variant"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_index_is_an_error() {
+        let mut db = ApiDb::default();
+        let e = db
+            .add_str("bad.toml", "gup = [{ name = \"g\", args = 3, vmas_arg = 5 }]")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range");
+    }
+
+    #[test]
+    fn source_needs_exactly_one_mm_link() {
+        let mut db = ApiDb::default();
+        let e = db
+            .add_str("bad.toml", "vma_source = [{ name = \"f\" }]")
+            .unwrap_err();
+        assert!(e.message.contains("exactly one"), "{e}");
+    }
+
+    #[test]
+    fn acquired_when_on_release_is_an_error() {
+        let mut db = ApiDb::default();
+        let e = db
+            .add_str(
+                "bad.toml",
+                "lock = [{ name = \"x\", action = \"release\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", acquired_when = \"zero\" }]",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("acquired_when"), "{e}");
+    }
+}
