@@ -1,0 +1,94 @@
+//! The user-facing rules: one file per rule under `rules/`, each opening with its
+//! documentation (`//!`: what it finds, why it is a bug, an example, the fix). A check reads
+//! the events the lock/VMA analysis recorded for a function and turns the ones that are
+//! bugs into [`Diagnostic`]s; it never walks the AST or runs its own fixpoint.
+//!
+//! Adding a rule: a file in `rules/`, one line in [`registry`], fixtures under
+//! `testdata/rules/<id>/`, then `MMLINT_BLESS=1 cargo test -p mmlint-checks` writes its
+//! `docs/rules/<id>.md`.
+
+use mmlint_cfg::Body;
+use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::FnFacts;
+use mmlint_ir::Span;
+
+pub mod rules;
+
+/// What a rule is, for `mmlint rules`, docs and SARIF.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// The rule's doc page (markdown), from the `//!` comment of its file.
+    pub doc: &'static str,
+}
+
+/// One function's analysis results, as the checks see them.
+pub struct FnCx<'a> {
+    pub body: &'a Body,
+    pub facts: &'a FnFacts,
+}
+
+impl FnCx<'_> {
+    pub fn diag(
+        &self,
+        meta: &RuleMeta,
+        span: Span,
+        message: String,
+        notes: Vec<Note>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: meta.id,
+            severity: meta.severity,
+            span,
+            message,
+            notes,
+            function: self.body.func.name.clone(),
+        }
+    }
+}
+
+pub trait Check: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in the order `mmlint rules` lists them. The only place rules are listed.
+pub fn registry() -> &'static [&'static dyn Check] {
+    use rules::*;
+    &[
+        &dangling_vma::DanglingVma,
+        &gup_vmas_unlockable::GupVmasUnlockable,
+        &vma_without_mmap_lock::VmaWithoutMmapLock,
+        &mmap_lock_leak::MmapLockLeak,
+        &mmap_lock_unbalanced_unlock::MmapLockUnbalancedUnlock,
+        &mmap_lock_mode_mismatch::MmapLockModeMismatch,
+    ]
+}
+
+pub fn find_rule(id: &str) -> Option<&'static dyn Check> {
+    registry().iter().copied().find(|c| c.meta().id == id)
+}
+
+/// Runs every enabled check on one function; diagnostics at the same place for the same
+/// rule (several paths reach it) are reported once.
+pub fn run_checks(cx: &FnCx<'_>, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in registry() {
+        if enabled(c.meta().id) {
+            c.run(cx, &mut out);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert((d.rule, d.span.start.clone())));
+    out
+}
+
+pub(crate) fn line_of(span: &Span) -> u32 {
+    span.start.line
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,125 @@
+//! # dangling-vma
+//!
+//! ## What it finds
+//! A VMA (`struct vm_area_struct *`), or a pointer derived from one (`vma->vm_file`,
+//! `&vma->anon_vma`, `vma->vm_private_data`), dereferenced or passed to a function after
+//! the mmap_lock hold it was obtained under has ended, including when the lock has been
+//! taken again since.
+//!
+//! ## Why is this a bug?
+//! A VMA is only guaranteed to exist while its mm's `mmap_lock` is held. As soon as the
+//! lock is released another thread can `munmap()` the range, merge or split the VMA, and
+//! the `vm_area_struct` is freed. Re-taking the lock does not bring the old pointer back to
+//! life: it must be looked up again (`vma_lookup()`, `find_vma()`) under the new hold. The
+//! result is a use-after-free that only shows under concurrent unmapping.
+//!
+//! Sources of VMAs: `find_vma()`, `vma_lookup()`, `find_vma_intersection()`,
+//! `find_vma_prev()` (and its `prev`), `find_extend_vma()`, the VMA iterators
+//! (`for_each_vma`, `vma_next`, …), `mm->mmap` / `vm_next` / `vm_prev`, the `vmas` array
+//! filled by `get_user_pages*()` before 6.5, and VMA parameters (valid under the caller's
+//! hold until this function releases it).
+//!
+//! ## Example
+//! ```c
+//! mmap_read_lock(mm);
+//! vma = find_vma(mm, addr);
+//! mmap_read_unlock(mm);
+//! if (vma->vm_flags & VM_WRITE)      /* vma may be freed */
+//!         ...
+//! ```
+//!
+//! ## Use instead
+//! Copy what is needed while the lock is held, or keep the lock held across the use:
+//! ```c
+//! mmap_read_lock(mm);
+//! vma = find_vma(mm, addr);
+//! writable = vma && (vma->vm_flags & VM_WRITE);
+//! mmap_read_unlock(mm);
+//! ```
+//! To keep an object the VMA points to, take a reference before unlocking
+//! (`get_file(vma->vm_file)`). After re-taking the lock, look the VMA up again.
+//!
+//! ## Known limitations
+//! Only explicit releases in the function are seen (no summaries of callees yet); VMAs
+//! stored in structures are not tracked.
+
+use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::{Event, VmaUse};
+
+use crate::{line_of, Check, FnCx, RuleMeta};
+
+pub struct DanglingVma;
+
+static META: RuleMeta = RuleMeta {
+    id: "dangling-vma",
+    severity: Severity::Warning,
+    summary: "VMA used after the mmap_lock hold it was obtained under ended",
+    doc: include_str!(concat!(env!("OUT_DIR"), "/dangling_vma.md")),
+};
+
+impl Check for DanglingVma {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
+        for e in &cx.facts.events {
+            if let Event::VmaUse(u) = e {
+                out.push(report(cx, u));
+            }
+        }
+    }
+}
+
+fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
+    let p = &u.prov;
+    let Some(released) = &p.dead else {
+        unreachable!("the analysis records only uses of dead VMAs")
+    };
+    let vma = p.derived_from.clone().unwrap_or_else(|| u.name.clone());
+    let message = match &p.derived_from {
+        Some(base) => format!(
+            "pointer '{}' derived from VMA '{}' used after mmap_lock of '{}' was released",
+            u.name, base, u.lock_display
+        ),
+        None => format!(
+            "VMA '{}' used after mmap_lock of '{}' was released",
+            u.name, u.lock_display
+        ),
+    };
+    let obtained = match (p.source.as_str(), &p.lock_taken_at, &p.lock_taken_by) {
+        ("parameter", _, _) => {
+            format!("'{vma}' is a parameter: valid only while the caller's mmap_lock is held")
+        }
+        (src, Some(at), Some(by)) => format!(
+            "'{vma}' obtained here{}, under {by} taken at line {}",
+            via(src),
+            line_of(at)
+        ),
+        (src, _, _) => format!("'{vma}' obtained here{}", via(src)),
+    };
+    let mut notes = vec![
+        Note {
+            span: p.obtained_at.clone(),
+            message: obtained,
+        },
+        Note {
+            span: released.clone(),
+            message: "lock released here".into(),
+        },
+    ];
+    if let Some(again) = &u.relocked_at {
+        notes.push(Note {
+            span: again.clone(),
+            message: format!("lock taken again here; '{vma}' must be looked up again"),
+        });
+    }
+    cx.diag(&META, u.at.clone(), message, notes)
+}
+
+fn via(source: &str) -> String {
+    match source {
+        "vmas" => " (the 'vmas' array of get_user_pages)".into(),
+        _ => String::new(),
+    }
+}

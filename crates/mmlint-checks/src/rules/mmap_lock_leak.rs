@@ -1,0 +1,139 @@
+//! # mmap-lock-leak
+//!
+//! ## What it finds
+//! A function that returns with an mmap_lock it acquired still held on some paths and
+//! released on others of the same kind of return: an error return (negative errno, or NULL
+//! from a function returning a pointer) that still holds the lock while other returns
+//! release it, or two returns of the same value class that disagree.
+//!
+//! ## Why is this a bug?
+//! The caller cannot know whether to unlock. Usually an error path jumps past the unlock
+//! (`return -EINVAL;` in the middle of a locked region, or `goto out;` to a label after
+//! `mmap_read_unlock()`), and the mm's lock stays held forever: the next `mmap_write_lock()`
+//! (munmap, exit) hangs.
+//!
+//! A lock helper that returns holding the lock on every path is fine, and so is one whose
+//! returns differ by class the caller can test (`if (mmap_read_lock_killable(mm)) return
+//! -EINTR; … return 0;` with the lock held).
+//!
+//! ## Example
+//! ```c
+//! mmap_read_lock(mm);
+//! vma = vma_lookup(mm, addr);
+//! if (!vma)
+//!         return -EFAULT;                /* lock still held */
+//! ...
+//! mmap_read_unlock(mm);
+//! return 0;
+//! ```
+//!
+//! ## Use instead
+//! ```c
+//! if (!vma) {
+//!         ret = -EFAULT;
+//!         goto out_unlock;
+//! }
+//! ```
+
+use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::{Event, HeldLock, LockKey, Sign};
+use mmlint_ir::Span;
+
+use crate::{Check, FnCx, RuleMeta};
+
+pub struct MmapLockLeak;
+
+static META: RuleMeta = RuleMeta {
+    id: "mmap-lock-leak",
+    severity: Severity::Warning,
+    summary: "mmap_lock acquired here is still held on some returns and not on others",
+    doc: include_str!(concat!(env!("OUT_DIR"), "/mmap_lock_leak.md")),
+};
+
+struct Ret<'a> {
+    at: &'a Span,
+    sign: Sign,
+    held: &'a [HeldLock],
+}
+
+impl Check for MmapLockLeak {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
+        run(cx, out)
+    }
+}
+
+fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
+    {
+        let returns_pointer = cx.body.func.ret_ty.is_pointer();
+        let rets: Vec<Ret<'a>> = cx
+            .facts
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Return { at, value, held } => Some(Ret {
+                    at,
+                    sign: value.unwrap_or(Sign::TOP),
+                    held,
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut keys: Vec<&LockKey> = rets
+            .iter()
+            .flat_map(|r| r.held.iter().map(|h| &h.key))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let is_error = |s: Sign| {
+            if returns_pointer {
+                s == Sign::ZERO
+            } else {
+                !s.contains(Sign::ZERO) && s.contains(Sign::NEG) && s != Sign::TOP
+            }
+        };
+        for key in keys {
+            let holding =
+                |r: &Ret<'a>| -> Option<&'a HeldLock> { r.held.iter().find(|h| &h.key == key) };
+            let released: Vec<&Ret<'a>> = rets.iter().filter(|r| holding(r).is_none()).collect();
+            if released.is_empty() {
+                continue;
+            }
+            for r in rets.iter() {
+                let Some(h) = holding(r) else { continue };
+                let same_class = released.iter().find(|n| !n.sign.meet(r.sign).is_empty());
+                let error = is_error(r.sign);
+                let other = match (same_class, error) {
+                    (Some(n), _) => n,
+                    (None, true) => released[0],
+                    (None, false) => continue,
+                };
+                let message = if error {
+                    format!(
+                        "error return with mmap_lock of '{}' still held (acquired by this function)",
+                        h.display
+                    )
+                } else {
+                    format!(
+                        "returns with mmap_lock of '{}' held here but released on other returns",
+                        h.display
+                    )
+                };
+                let mut notes = vec![Note {
+                    span: h.acquired_at.clone(),
+                    message: format!("acquired here by {}", h.acquired_by),
+                }];
+                if other.at != r.at {
+                    notes.push(Note {
+                        span: other.at.clone(),
+                        message: "this return releases it".into(),
+                    });
+                }
+                out.push(cx.diag(&META, r.at.clone(), message, notes));
+            }
+        }
+    }
+}

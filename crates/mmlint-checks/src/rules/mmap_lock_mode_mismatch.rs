@@ -1,0 +1,79 @@
+//! # mmap-lock-mode-mismatch
+//!
+//! ## What it finds
+//! A read release (`mmap_read_unlock()`, `up_read()`) of an mmap_lock this function took
+//! for writing, or a write release of a read hold.
+//!
+//! ## Why is this a bug?
+//! An rwsem's read and write holds are counted differently: `up_read()` on a write hold
+//! leaves the semaphore in a state where it is neither held nor free, which hangs the next
+//! locker or trips `DEBUG_RWSEMS`. `mmap_write_downgrade()` turns a write hold into a read
+//! hold, after which the read release is the right one.
+//!
+//! ## Example
+//! ```c
+//! mmap_write_lock(mm);
+//! ...
+//! mmap_read_unlock(mm);
+//! ```
+//!
+//! ## Use instead
+//! ```c
+//! mmap_write_lock(mm);
+//! ...
+//! mmap_write_unlock(mm);
+//! ```
+//! or `mmap_write_downgrade(mm)` before the part that only needs the read lock.
+
+use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::{Event, HoldMode, Status};
+
+use crate::{Check, FnCx, RuleMeta};
+
+pub struct MmapLockModeMismatch;
+
+static META: RuleMeta = RuleMeta {
+    id: "mmap-lock-mode-mismatch",
+    severity: Severity::Warning,
+    summary: "read release of a write hold of mmap_lock, or the reverse",
+    doc: include_str!(concat!(env!("OUT_DIR"), "/mmap_lock_mode_mismatch.md")),
+};
+
+fn mode(m: HoldMode) -> &'static str {
+    match m {
+        HoldMode::Read => "read",
+        HoldMode::Write => "write",
+    }
+}
+
+impl Check for MmapLockModeMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
+        for e in &cx.facts.events {
+            let Event::Release(r) = e else { continue };
+            // Only a hold this function took has a known mode (an assertion may not say).
+            let (Status::Held(held), Some(at)) = (&r.before, &r.acquired_at) else {
+                continue;
+            };
+            if *held == r.mode {
+                continue;
+            }
+            let message = format!(
+                "{} is a {} release of a {} hold of mmap_lock of '{}'",
+                r.call,
+                mode(r.mode),
+                mode(*held),
+                r.lock_display
+            );
+            let by = r.acquired_by.clone().unwrap_or_default();
+            let note = Note {
+                span: at.clone(),
+                message: format!("held for {} since {by} here", mode(*held)),
+            };
+            out.push(cx.diag(&META, r.at.clone(), message, vec![note]));
+        }
+    }
+}

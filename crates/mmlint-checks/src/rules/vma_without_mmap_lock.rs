@@ -1,0 +1,75 @@
+//! # vma-without-mmap-lock
+//!
+//! ## What it finds
+//! A VMA lookup (`find_vma()`, `vma_lookup()`, an iterator …) or a `get_user_pages*()` call
+//! without `locked`, made on a path where this function has released that mm's mmap_lock,
+//! or where its conditional acquire (`mmap_read_lock_killable()`, `mmap_read_trylock()`)
+//! failed.
+//!
+//! ## Why is this a bug?
+//! Walking the VMA tree requires the mmap_lock (or RCU with per-VMA locks, 6.4+): without
+//! it the tree can be modified under the walker and the returned VMA can be freed at any
+//! moment. GUP without `locked` expects the caller to hold the lock and asserts it.
+//! Entry state is unknown to mmlint, so a lookup in a function that never touches the lock
+//! is not reported: the caller may hold it.
+//!
+//! ## Example
+//! ```c
+//! if (mmap_read_lock_killable(mm))
+//!         pr_debug("interrupted\n");     /* and falls through */
+//! vma = find_vma(mm, addr);
+//! ```
+//!
+//! ## Use instead
+//! ```c
+//! if (mmap_read_lock_killable(mm))
+//!         return -EINTR;
+//! vma = find_vma(mm, addr);
+//! ```
+
+use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::{Event, Status};
+
+use crate::{Check, FnCx, RuleMeta};
+
+pub struct VmaWithoutMmapLock;
+
+static META: RuleMeta = RuleMeta {
+    id: "vma-without-mmap-lock",
+    severity: Severity::Warning,
+    summary: "VMA lookup or GUP without the mmap_lock, after this function released it",
+    doc: include_str!(concat!(env!("OUT_DIR"), "/vma_without_mmap_lock.md")),
+};
+
+impl Check for VmaWithoutMmapLock {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
+        for e in &cx.facts.events {
+            let Event::NeedsLock {
+                at,
+                call,
+                lock_display,
+                status,
+            } = e
+            else {
+                continue;
+            };
+            let note = match status {
+                Status::Released(r) => Note {
+                    span: r.clone(),
+                    message: "lock released here".into(),
+                },
+                Status::AcquireFailed(r) => Note {
+                    span: r.clone(),
+                    message: "conditional acquire failed on this path".into(),
+                },
+                _ => continue,
+            };
+            let message = format!("{call}() called without mmap_lock of '{lock_display}' held");
+            out.push(cx.diag(&META, at.clone(), message, vec![note]));
+        }
+    }
+}

@@ -1,0 +1,1112 @@
+use std::sync::Arc;
+
+use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
+use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, ResultsVisitor};
+use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Span, UnOp, VarId};
+use mmlint_rules::{AcquiredWhen, ApiDb, LockAction, LockFn, LockKind, Mode};
+
+use crate::state::{HoldMode, LockKey, Prov, Sign, State, Status};
+use crate::MAX_DISJUNCTS;
+
+/// A VMA (or derived pointer) dereferenced or passed to a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmaUse {
+    pub at: Span,
+    /// The pointer as written (`vma`, `file`, `vmas[i]`).
+    pub name: String,
+    pub prov: Prov,
+    /// How the source names the mm whose lock the VMA belongs to.
+    pub lock_display: String,
+    /// The lock is held again at the use (taken again after the release).
+    pub relocked_at: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseEvent {
+    pub at: Span,
+    pub call: String,
+    pub lock_display: String,
+    pub mode: HoldMode,
+    /// The state of the lock just before the release.
+    pub before: Status,
+    pub acquired_at: Option<Span>,
+    pub acquired_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GupCall {
+    pub at: Span,
+    pub name: String,
+    /// `vmas` is not provably NULL.
+    pub vmas_nonnull: bool,
+    pub vmas_text: Option<String>,
+    /// `locked` is not provably NULL.
+    pub locked_nonnull: bool,
+    pub locked_text: Option<String>,
+    /// gup_flags names the unlockable flag.
+    pub unlockable_flag: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldLock {
+    pub key: LockKey,
+    pub display: String,
+    pub acquired_at: Span,
+    pub acquired_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    VmaUse(VmaUse),
+    Release(ReleaseEvent),
+    /// A call that needs the mm's lock held (VMA lookup, GUP without `locked`), made in
+    /// `status`.
+    NeedsLock {
+        at: Span,
+        call: String,
+        lock_display: String,
+        status: Status,
+    },
+    Gup(GupCall),
+    /// The function returns: the sign of the value returned (TOP when unknown or void)
+    /// and the locks this function acquired that are still held.
+    Return {
+        at: Span,
+        value: Option<Sign>,
+        held: Vec<HeldLock>,
+    },
+}
+
+/// What the lock/VMA analysis found in one function.
+#[derive(Debug)]
+pub struct FnFacts {
+    pub events: Vec<Event>,
+    /// False when the step budget ran out (results may miss paths).
+    pub converged: bool,
+}
+
+/// True when the function touches anything the analysis tracks: a call the rules data
+/// knows, or a VMA-typed variable. Functions that do not are skipped.
+pub fn is_relevant(body: &Body, db: &ApiDb) -> bool {
+    if body
+        .func
+        .vars
+        .iter()
+        .any(|v| v.ty.record.as_deref() == Some(db.vma_record.as_str()))
+    {
+        return true;
+    }
+    body.graph.node_weights().any(|bb| {
+        bb.insts.iter().any(|i| mentions_known_call(&i.expr, db))
+            || match &bb.term {
+                Terminator::Branch { cond } => mentions_known_call(cond, db),
+                _ => false,
+            }
+    })
+}
+
+fn mentions_known_call(e: &Expr, db: &ApiDb) -> bool {
+    if let Some(n) = e.direct_callee() {
+        if db.knows(n) {
+            return true;
+        }
+    }
+    if let ExprKind::Member { field, .. } = &e.kind {
+        if db.is_vma_field(&db.mm_record, field) {
+            return true;
+        }
+    }
+    let mut any = false;
+    e.for_each_child(|c| any = any || mentions_known_call(c, db));
+    any
+}
+
+/// Runs the analysis on `body` and returns its events, deduplicated, in program order.
+pub fn analyze(body: &Body, db: &ApiDb) -> FnFacts {
+    let analysis = LockVma {
+        body,
+        db,
+        recording: false,
+        events: Vec::new(),
+    };
+    let mut results = iterate_to_fixpoint(body, analysis, 0);
+    results.analysis.recording = true;
+    struct Nop;
+    impl ResultsVisitor<LockVma<'_>> for Nop {}
+    results.visit_with(body, &mut Nop);
+    let mut events = std::mem::take(&mut results.analysis.events);
+    let mut seen = std::collections::HashSet::new();
+    events.retain(|e| seen.insert(format!("{e:?}")));
+    FnFacts {
+        events,
+        converged: results.converged,
+    }
+}
+
+struct LockVma<'a> {
+    body: &'a Body,
+    db: &'a ApiDb,
+    recording: bool,
+    events: Vec<Event>,
+}
+
+/// The abstract value of an expression.
+#[derive(Clone, Debug, Default)]
+struct Val {
+    /// The value is a VMA or a pointer derived from one.
+    prov: Option<Prov>,
+    /// The value is (or names) an mm, or its mmap_lock: the lock's key and display.
+    lock: Option<(LockKey, String)>,
+    sign: Option<Sign>,
+    /// `&local`: out-parameters.
+    addr_of: Option<VarId>,
+    /// The expression as written.
+    text: String,
+}
+
+impl Val {
+    fn sign(&self) -> Sign {
+        self.sign.unwrap_or(Sign::TOP)
+    }
+}
+
+fn hold(mode: Mode) -> HoldMode {
+    match mode {
+        Mode::Write => HoldMode::Write,
+        _ => HoldMode::Read,
+    }
+}
+
+/// The signs `x` can have when `x op c` holds.
+fn signs_satisfying(op: BinOp, c: i128) -> Sign {
+    let mut r = Sign::EMPTY;
+    // Negative numbers are (-inf, -1], positive [1, inf).
+    let neg = match op {
+        BinOp::Lt | BinOp::Le | BinOp::Ne => true,
+        BinOp::Gt => c < -1,
+        BinOp::Ge | BinOp::Eq => c <= -1,
+        _ => true,
+    };
+    let zero = match op {
+        BinOp::Lt => 0 < c,
+        BinOp::Le => 0 <= c,
+        BinOp::Gt => 0 > c,
+        BinOp::Ge => 0 >= c,
+        BinOp::Eq => c == 0,
+        BinOp::Ne => c != 0,
+        _ => true,
+    };
+    let pos = match op {
+        BinOp::Gt | BinOp::Ge | BinOp::Ne => true,
+        BinOp::Lt => c > 1,
+        BinOp::Le | BinOp::Eq => c >= 1,
+        _ => true,
+    };
+    if neg {
+        r = r.union(Sign::NEG);
+    }
+    if zero {
+        r = r.union(Sign::ZERO);
+    }
+    if pos {
+        r = r.union(Sign::POS);
+    }
+    r
+}
+
+fn negate(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Ge,
+        BinOp::Ge => BinOp::Lt,
+        BinOp::Gt => BinOp::Le,
+        BinOp::Le => BinOp::Gt,
+        BinOp::Eq => BinOp::Ne,
+        BinOp::Ne => BinOp::Eq,
+        o => o,
+    }
+}
+
+fn swap(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Ge => BinOp::Le,
+        o => o,
+    }
+}
+
+/// The sign of `x op c` when `x` has sign `s`: ZERO, POS (true) or both.
+fn compare(s: Sign, op: BinOp, c: i128) -> Sign {
+    let t = signs_satisfying(op, c);
+    let f = signs_satisfying(negate(op), c);
+    let mut r = Sign::EMPTY;
+    if !s.meet(t).is_empty() {
+        r = r.union(Sign::POS);
+    }
+    if !s.meet(f).is_empty() {
+        r = r.union(Sign::ZERO);
+    }
+    r
+}
+
+/// A conditional acquire at the top of a statement: `ret = mmap_read_lock_killable(mm)`,
+/// `t = !mmap_read_trylock(mm)`, or the call alone.
+struct CondAcquire<'e, 'a> {
+    call: &'e Expr,
+    lock: &'a LockFn,
+    target: Option<VarId>,
+    rhs: &'e Expr,
+}
+
+impl<'a> LockVma<'a> {
+    fn text(&self, e: &Expr) -> String {
+        e.display(&self.body.func).to_string()
+    }
+
+    fn emit(&mut self, e: Event) {
+        if self.recording {
+            self.events.push(e);
+        }
+    }
+
+    fn is_vma_ptr(&self, e: &Expr) -> bool {
+        e.ty.record.as_deref() == Some(self.db.vma_record.as_str()) && e.ty.ptr_depth >= 1
+    }
+
+    fn is_mm_ptr(&self, e: &Expr) -> bool {
+        e.ty.is_ptr_to(&self.db.mm_record)
+    }
+
+    fn find_cond_acquire<'e>(&self, e: &'e Expr) -> Option<CondAcquire<'e, 'a>> {
+        let (target, rhs) = match &e.strip_casts().kind {
+            ExprKind::Assign { op: None, lhs, rhs } => match lhs.strip_casts().kind {
+                ExprKind::Local(v) => (Some(v), &**rhs),
+                _ => return None,
+            },
+            _ => (None, e),
+        };
+        let mut core = rhs.strip_casts();
+        loop {
+            match &core.kind {
+                ExprKind::Unary {
+                    op: UnOp::Not,
+                    operand,
+                } => core = operand.strip_casts(),
+                ExprKind::Binary { op, lhs, rhs: r }
+                    if op.is_comparison() && r.const_value().is_some() =>
+                {
+                    core = lhs.strip_casts()
+                }
+                _ => break,
+            }
+        }
+        let name = core.direct_callee()?;
+        let lock = self.db.lock_fn(name)?;
+        lock.acquired_when?;
+        Some(CondAcquire {
+            call: core,
+            lock,
+            target,
+            rhs,
+        })
+    }
+
+    /// The sign of `e` when the conditional-acquire call inside it returned `call_sign`.
+    fn sign_with_call(&self, e: &Expr, call: &Expr, call_sign: Sign) -> Sign {
+        if std::ptr::eq(e, call) {
+            return call_sign;
+        }
+        match &e.kind {
+            ExprKind::Cast(x) => self.sign_with_call(x, call, call_sign),
+            ExprKind::Unary {
+                op: UnOp::Not,
+                operand,
+            } => self.sign_with_call(operand, call, call_sign).not(),
+            ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
+                let c = rhs.const_value().unwrap_or(0);
+                compare(self.sign_with_call(lhs, call, call_sign), *op, c)
+            }
+            _ => Sign::TOP,
+        }
+    }
+
+    /// Applies one instruction to one path, returning the paths it continues as.
+    fn exec(&mut self, mut st: State, e: &Expr) -> Vec<State> {
+        if let Some(ca) = self.find_cond_acquire(e) {
+            let args = self.eval_args(&mut st, ca.call);
+            let Some((key, display)) = self.lock_of(ca.lock, ca.call, &args) else {
+                return vec![st];
+            };
+            let (ok_sign, fail_sign) = match ca.lock.acquired_when {
+                Some(AcquiredWhen::Zero) => (Sign::ZERO, Sign::NEG),
+                _ => (Sign::POS, Sign::ZERO),
+            };
+            let mut ok = st.clone();
+            let mut fail = st;
+            let text = self.text(ca.call);
+            let l = ok.lock_mut(&key, &display);
+            l.status = Status::Held(hold(ca.lock.mode));
+            l.acquired_at = Some(ca.call.span.clone());
+            l.acquired_by = Some(text);
+            fail.lock_mut(&key, &display).status = Status::AcquireFailed(ca.call.span.clone());
+            if let Some(v) = ca.target {
+                let s_ok = self.sign_with_call(ca.rhs, ca.call, ok_sign);
+                let s_fail = self.sign_with_call(ca.rhs, ca.call, fail_sign);
+                for (s, sign) in [(&mut ok, s_ok), (&mut fail, s_fail)] {
+                    s.vmas.remove(&v);
+                    s.aliases.remove(&v);
+                    s.signs.insert(v, sign);
+                }
+            }
+            return vec![ok, fail];
+        }
+        let mut infeasible = false;
+        self.eval(&mut st, e, &mut infeasible);
+        if infeasible {
+            vec![]
+        } else {
+            vec![st]
+        }
+    }
+
+    fn eval_args(&mut self, st: &mut State, call: &Expr) -> Vec<Val> {
+        let mut dead_end = false;
+        match &call.kind {
+            ExprKind::Call { args, .. } => args
+                .iter()
+                .map(|a| self.eval(st, a, &mut dead_end))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Names the lock a lock-API call operates on.
+    fn lock_of(&self, l: &LockFn, call: &Expr, args: &[Val]) -> Option<(LockKey, String)> {
+        let v = args.get(l.lock_arg)?;
+        match l.lock_kind {
+            LockKind::Mm => v.lock.clone().or_else(|| {
+                let ExprKind::Call { args: a, .. } = &call.kind else {
+                    return None;
+                };
+                let text = self.text(a.get(l.lock_arg)?);
+                Some((Arc::from(text.as_str()), text))
+            }),
+            // Only an rwsem reached through the mm's lock field (`&mm->mmap_lock`) is an
+            // mmap_lock; `eval` marks exactly those with the mm's lock.
+            LockKind::Rwsem => v.lock.clone(),
+        }
+    }
+
+    fn use_vma(&mut self, st: &State, prov: &Prov, e: &Expr) {
+        if prov.dead.is_some() {
+            let lock = st.locks.get(&prov.lock);
+            let relocked_at = lock.and_then(|l| match l.status {
+                Status::Held(_) => l.acquired_at.clone(),
+                _ => None,
+            });
+            let ev = VmaUse {
+                at: e.span.clone(),
+                name: self.text(e),
+                prov: prov.clone(),
+                lock_display: lock.map(|l| l.display.clone()).unwrap_or_default(),
+                relocked_at,
+            };
+            self.emit(Event::VmaUse(ev));
+        }
+    }
+
+    fn local_val(&self, st: &State, v: VarId, e: &Expr) -> Val {
+        let mut val = Val {
+            prov: st.vmas.get(&v).cloned(),
+            sign: st.signs.get(&v).copied(),
+            text: self.text(e),
+            ..Val::default()
+        };
+        if let Some(a) = st.aliases.get(&v) {
+            val.lock = Some(a.clone());
+        } else if self.is_mm_ptr(e) {
+            val.lock = Some((Arc::from(val.text.as_str()), val.text.clone()));
+        }
+        val
+    }
+
+    /// Evaluates `e` on one path: records uses, applies calls, writes locals.
+    fn eval(&mut self, st: &mut State, e: &Expr, infeasible: &mut bool) -> Val {
+        match &e.kind {
+            ExprKind::Local(v) => self.local_val(st, *v, e),
+            ExprKind::Global(_) => {
+                let text = self.text(e);
+                let lock = self
+                    .is_mm_ptr(e)
+                    .then(|| (Arc::from(text.as_str()), text.clone()));
+                Val {
+                    lock,
+                    text,
+                    ..Val::default()
+                }
+            }
+            ExprKind::IntLit(v) => Val {
+                sign: Some(Sign::of(*v)),
+                ..Val::default()
+            },
+            ExprKind::OtherLit | ExprKind::Unevaluated => Val::default(),
+            ExprKind::Member { base, field, arrow } => {
+                let b = self.eval(st, base, infeasible);
+                self.member(st, e, base, &b, field, *arrow, true)
+            }
+            ExprKind::Deref(x) => {
+                let v = self.eval(st, x, infeasible);
+                match &v.prov {
+                    Some(p) if p.is_array => Val {
+                        prov: Some(Prov {
+                            is_array: false,
+                            ..p.clone()
+                        }),
+                        ..Val::default()
+                    },
+                    Some(p) => {
+                        self.use_vma(st, p, x);
+                        Val::default()
+                    }
+                    None => Val::default(),
+                }
+            }
+            ExprKind::AddrOf(x) => match &x.kind {
+                // `&vma->anon_vma` computes an address without reading the VMA.
+                ExprKind::Member { base, field, arrow } => {
+                    let b = self.eval(st, base, infeasible);
+                    let mut v = self.member(st, x, base, &b, field, *arrow, false);
+                    // `&mm->mmap_lock` is still the lock; the address of a VMA field
+                    // derives from the VMA.
+                    if v.prov.is_none() {
+                        if let Some(p) = &b.prov {
+                            v.prov = Some(self.derive(p, base));
+                        }
+                    }
+                    v
+                }
+                ExprKind::Local(l) => {
+                    let l = *l;
+                    let mut v = self.local_val(st, l, x);
+                    st.signs.remove(&l);
+                    v.addr_of = Some(l);
+                    // `&vma` is a one-element VMA array for GUP's `vmas`.
+                    v.prov = None;
+                    v
+                }
+                _ => {
+                    self.eval(st, x, infeasible);
+                    Val::default()
+                }
+            },
+            ExprKind::Index { base, index } => {
+                let b = self.eval(st, base, infeasible);
+                self.eval(st, index, infeasible);
+                match &b.prov {
+                    Some(p) if p.is_array => Val {
+                        prov: Some(Prov {
+                            is_array: false,
+                            ..p.clone()
+                        }),
+                        text: self.text(e),
+                        ..Val::default()
+                    },
+                    Some(p) => {
+                        self.use_vma(st, p, base);
+                        Val::default()
+                    }
+                    None => Val::default(),
+                }
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.eval(st, operand, infeasible);
+                match op {
+                    UnOp::Not => Val {
+                        sign: Some(v.sign().not()),
+                        ..Val::default()
+                    },
+                    UnOp::Neg => Val {
+                        sign: Some(v.sign().neg()),
+                        ..Val::default()
+                    },
+                    UnOp::Plus => v,
+                    UnOp::BitNot => Val::default(),
+                    UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
+                        if let ExprKind::Local(l) = operand.strip_casts().kind {
+                            st.signs.remove(&l);
+                        }
+                        // `vmas++` walks the array; it stays an array of the same VMAs.
+                        Val {
+                            prov: v.prov.filter(|p| p.is_array),
+                            ..Val::default()
+                        }
+                    }
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let l = self.eval(st, lhs, infeasible);
+                let r = self.eval(st, rhs, infeasible);
+                match op {
+                    _ if op.is_comparison() => {
+                        let sign = match (rhs.const_value(), lhs.const_value()) {
+                            (Some(c), _) => compare(l.sign(), *op, c),
+                            (None, Some(c)) => compare(r.sign(), swap(*op), c),
+                            _ => Sign::ZERO.union(Sign::POS),
+                        };
+                        Val {
+                            sign: Some(sign),
+                            ..Val::default()
+                        }
+                    }
+                    // Pointer arithmetic on a VMA array stays in the array.
+                    BinOp::Add | BinOp::Sub if l.prov.as_ref().is_some_and(|p| p.is_array) => Val {
+                        prov: l.prov,
+                        ..Val::default()
+                    },
+                    BinOp::Comma => r,
+                    _ => Val::default(),
+                }
+            }
+            ExprKind::Assign { op, lhs, rhs } => {
+                let r = self.eval(st, rhs, infeasible);
+                match lhs.strip_casts().kind {
+                    ExprKind::Local(v) => {
+                        st.vmas.remove(&v);
+                        st.signs.remove(&v);
+                        st.aliases.remove(&v);
+                        if op.is_none() {
+                            if let Some(p) = &r.prov {
+                                if lhs.ty.is_pointer() {
+                                    st.vmas.insert(v, p.clone());
+                                }
+                            }
+                            if let Some(s) = r.sign {
+                                st.signs.insert(v, s);
+                            }
+                            if let Some(l) = &r.lock {
+                                st.aliases.insert(v, l.clone());
+                            }
+                        }
+                    }
+                    // A store through a VMA (`vma->vm_flags = x`) is a use; the stored
+                    // value escapes.
+                    _ => {
+                        self.eval(st, lhs, infeasible);
+                    }
+                }
+                r
+            }
+            ExprKind::Cond { cond, then, els } => {
+                self.eval(st, cond, infeasible);
+                if let Some(t) = then {
+                    self.eval(st, t, infeasible);
+                }
+                self.eval(st, els, infeasible);
+                Val::default()
+            }
+            ExprKind::Call { callee, args } => self.call(st, e, callee, args, infeasible),
+            ExprKind::Cast(x) => {
+                let mut v = self.eval(st, x, infeasible);
+                if !e.ty.is_pointer() && !e.ty.is_scalar {
+                    v.prov = None;
+                }
+                v
+            }
+            ExprKind::StmtExpr(_) => Val::default(),
+            ExprKind::InitList(es) | ExprKind::Opaque(es) => {
+                let mut lock = None;
+                for x in es {
+                    let v = self.eval(st, x, infeasible);
+                    lock = lock.or(v.lock.filter(|_| v.addr_of.is_none()));
+                }
+                Val {
+                    lock: if matches!(e.kind, ExprKind::InitList(_)) {
+                        lock
+                    } else {
+                        None
+                    },
+                    ..Val::default()
+                }
+            }
+        }
+    }
+
+    fn derive(&self, p: &Prov, base: &Expr) -> Prov {
+        Prov {
+            derived_from: Some(p.derived_from.clone().unwrap_or_else(|| self.text(base))),
+            is_array: false,
+            ..p.clone()
+        }
+    }
+
+    /// `base->field` / `base.field`, with `b` the value of `base`.
+    #[allow(clippy::too_many_arguments)]
+    fn member(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        base: &Expr,
+        b: &Val,
+        field: &str,
+        arrow: bool,
+        reads: bool,
+    ) -> Val {
+        let text = self.text(e);
+        if let Some(p) = &b.prov {
+            if arrow && reads && !p.is_array {
+                self.use_vma(st, p, base);
+            }
+            if p.is_array {
+                return Val::default();
+            }
+            if field == "vm_mm" || self.db.vma_field_not_derived.iter().any(|f| f == field) {
+                if field == "vm_mm" || self.is_mm_ptr(e) {
+                    let display = st
+                        .locks
+                        .get(&p.lock)
+                        .map(|l| l.display.clone())
+                        .unwrap_or(text.clone());
+                    return Val {
+                        lock: Some((p.lock.clone(), display)),
+                        text,
+                        ..Val::default()
+                    };
+                }
+                return Val::default();
+            }
+            if self.db.is_vma_field(&self.db.vma_record, field) {
+                return Val {
+                    prov: Some(Prov {
+                        source: field.to_string(),
+                        obtained_at: e.span.clone(),
+                        derived_from: None,
+                        ..p.clone()
+                    }),
+                    text,
+                    ..Val::default()
+                };
+            }
+            if e.ty.is_pointer() || !reads {
+                return Val {
+                    prov: Some(self.derive(p, base)),
+                    text,
+                    ..Val::default()
+                };
+            }
+            return Val::default();
+        }
+        if let Some(lock) = &b.lock {
+            // `mm->mmap_lock` (and `.dep_map` inside it) name the lock; `mm->mm_mt` names
+            // the VMA tree an iterator walks.
+            if self.db.lock_fields.iter().any(|f| f == field)
+                || self.db.mm_tree_fields.iter().any(|f| f == field)
+                || field == "dep_map"
+            {
+                return Val {
+                    lock: Some(lock.clone()),
+                    text,
+                    ..Val::default()
+                };
+            }
+            if self.db.is_vma_field(&self.db.mm_record, field) {
+                let held = st.locks.get(&lock.0);
+                return Val {
+                    prov: Some(Prov {
+                        lock: lock.0.clone(),
+                        obtained_at: e.span.clone(),
+                        source: field.to_string(),
+                        derived_from: None,
+                        lock_taken_at: held.and_then(|l| l.acquired_at.clone()),
+                        lock_taken_by: held.and_then(|l| l.acquired_by.clone()),
+                        dead: None,
+                        is_array: false,
+                    }),
+                    text,
+                    ..Val::default()
+                };
+            }
+        }
+        if self.is_mm_ptr(e) {
+            return Val {
+                lock: Some((Arc::from(text.as_str()), text.clone())),
+                text,
+                ..Val::default()
+            };
+        }
+        Val {
+            text,
+            ..Val::default()
+        }
+    }
+
+    fn new_vma(&self, st: &State, key: &LockKey, at: &Span, source: &str) -> Prov {
+        let l = st.locks.get(key);
+        Prov {
+            lock: key.clone(),
+            obtained_at: at.clone(),
+            source: source.to_string(),
+            derived_from: None,
+            lock_taken_at: l.and_then(|l| l.acquired_at.clone()),
+            lock_taken_by: l.and_then(|l| l.acquired_by.clone()),
+            dead: None,
+            is_array: false,
+        }
+    }
+
+    fn needs_lock(&mut self, st: &State, key: &LockKey, display: &str, e: &Expr, name: &str) {
+        let status = st
+            .locks
+            .get(key)
+            .map(|l| l.status.clone())
+            .unwrap_or(Status::Unknown);
+        if matches!(status, Status::Released(_) | Status::AcquireFailed(_)) {
+            self.emit(Event::NeedsLock {
+                at: e.span.clone(),
+                call: name.to_string(),
+                lock_display: display.to_string(),
+                status,
+            });
+        }
+    }
+
+    /// The lock a call's VMA belongs to when no argument names the mm: the one this
+    /// function holds (iterators initialised elsewhere).
+    fn held_lock(&self, st: &State) -> Option<(LockKey, String)> {
+        st.locks
+            .iter()
+            .find(|(_, l)| matches!(l.status, Status::Held(_)))
+            .map(|(k, l)| (k.clone(), l.display.clone()))
+    }
+
+    fn call(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        callee: &Callee,
+        args: &[Expr],
+        infeasible: &mut bool,
+    ) -> Val {
+        if let Callee::Indirect(c) = callee {
+            self.eval(st, c, infeasible);
+        }
+        let vals: Vec<Val> = args.iter().map(|a| self.eval(st, a, infeasible)).collect();
+        let name = match callee {
+            Callee::Direct(n) => n.as_str(),
+            Callee::Indirect(_) => "",
+        };
+        if self.db.is_noreturn(name) {
+            *infeasible = true;
+            return Val::default();
+        }
+        if let Some(l) = self.db.lock_fn(name) {
+            let Some((key, display)) = self.lock_of(l, e, &vals) else {
+                return Val::default();
+            };
+            let text = self.text(e);
+            match l.action {
+                LockAction::Acquire => {
+                    let lk = st.lock_mut(&key, &display);
+                    lk.status = if l.acquired_when.is_some() {
+                        // The result is not branched on where the analysis can see it.
+                        Status::Maybe
+                    } else {
+                        Status::Held(hold(l.mode))
+                    };
+                    lk.acquired_at = Some(e.span.clone());
+                    lk.acquired_by = Some(text);
+                }
+                LockAction::Release => {
+                    let lk = st.lock_mut(&key, &display).clone();
+                    self.emit(Event::Release(ReleaseEvent {
+                        at: e.span.clone(),
+                        call: text,
+                        lock_display: lk.display.clone(),
+                        mode: hold(l.mode),
+                        before: lk.status.clone(),
+                        acquired_at: lk.acquired_at.clone(),
+                        acquired_by: lk.acquired_by.clone(),
+                    }));
+                    let lk = st.lock_mut(&key, &display);
+                    lk.status = Status::Released(e.span.clone());
+                    st.kill_vmas_of(&key, &e.span);
+                }
+                LockAction::Downgrade => {
+                    let lk = st.lock_mut(&key, &display);
+                    if lk.status == Status::Held(HoldMode::Write) {
+                        lk.status = Status::Held(HoldMode::Read);
+                    }
+                }
+                LockAction::Assert => {
+                    let lk = st.lock_mut(&key, &display);
+                    match (&lk.status, l.mode) {
+                        (Status::Unknown | Status::Maybe, Mode::Write) => {
+                            lk.status = Status::Held(HoldMode::Write)
+                        }
+                        (Status::Unknown | Status::Maybe, _) => {
+                            lk.status = Status::Held(HoldMode::Read)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            return Val::default();
+        }
+        if let Some(src) = self.db.vma_source(name) {
+            let lock = match (src.mm_arg, src.iter_arg) {
+                (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()).or_else(|| {
+                    let t = self.text(args.get(i)?);
+                    Some((Arc::from(t.as_str()), t))
+                }),
+                (_, Some(i)) => vals
+                    .get(i)
+                    .and_then(|v| v.lock.clone())
+                    .or_else(|| self.held_lock(st)),
+                _ => None,
+            };
+            let Some((key, display)) = lock else {
+                return Val::default();
+            };
+            st.lock_mut(&key, &display);
+            self.needs_lock(st, &key, &display, e, name);
+            let prov = self.new_vma(st, &key, &e.span, name);
+            for &i in &src.out_args {
+                if let Some(out) = vals.get(i).and_then(|v| v.addr_of) {
+                    st.vmas.insert(out, prov.clone());
+                    st.signs.remove(&out);
+                }
+            }
+            return Val {
+                prov: Some(prov),
+                ..Val::default()
+            };
+        }
+        if let Some(g) = self.db.gup(name, args.len()) {
+            let g = g.clone();
+            let lock = match g.mm_arg {
+                Some(i) => vals.get(i).and_then(|v| v.lock.clone()),
+                None => Some((Arc::from("current->mm"), "current->mm".to_string())),
+            };
+            let nonnull = |i: Option<usize>| {
+                i.and_then(|i| vals.get(i))
+                    .is_some_and(|v| v.sign() != Sign::ZERO)
+            };
+            let locked_nonnull = nonnull(g.locked_arg);
+            let unlockable_flag = match (&self.db.unlockable_flag, g.flags_arg) {
+                (Some(flag), Some(i)) => args.get(i).is_some_and(|a| names_global(a, flag)),
+                _ => false,
+            };
+            self.emit(Event::Gup(GupCall {
+                at: e.span.clone(),
+                name: name.to_string(),
+                vmas_nonnull: nonnull(g.vmas_arg),
+                vmas_text: g.vmas_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
+                locked_nonnull,
+                locked_text: g.locked_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
+                unlockable_flag,
+            }));
+            if let Some((key, display)) = &lock {
+                st.lock_mut(key, display);
+                if !locked_nonnull && !g.takes_lock {
+                    self.needs_lock(st, key, display, e, name);
+                }
+                // The `vmas` output: an array variable, or `&vma` for one page.
+                if let Some(i) = g.vmas_arg {
+                    let prov = self.new_vma(st, key, &e.span, "vmas");
+                    match (&args[i].strip_casts().kind, vals[i].addr_of) {
+                        (_, Some(v)) => {
+                            st.vmas.insert(v, prov);
+                        }
+                        (ExprKind::Local(v), None) if self.is_vma_ptr(&args[i]) => {
+                            st.vmas.insert(
+                                *v,
+                                Prov {
+                                    is_array: true,
+                                    ..prov
+                                },
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            return Val::default();
+        }
+        if let Some(p) = self.db.pin(name) {
+            if let Some(ExprKind::Local(v)) = args.get(p.arg).map(|a| &a.strip_casts().kind) {
+                st.vmas.remove(v);
+            }
+            return Val::default();
+        }
+        if !self.db.is_no_deref(name) {
+            for (a, v) in args.iter().zip(&vals) {
+                if let Some(p) = &v.prov {
+                    if !p.is_array {
+                        self.use_vma(st, p, a);
+                    }
+                }
+            }
+        }
+        Val::default()
+    }
+}
+
+fn names_global(e: &Expr, name: &str) -> bool {
+    if let ExprKind::Global(n) = &e.kind {
+        if n == name {
+            return true;
+        }
+    }
+    let mut found = false;
+    e.for_each_child(|c| found = found || names_global(c, name));
+    found
+}
+
+impl Analysis for LockVma<'_> {
+    type Domain = Disjunction<State>;
+    const NAME: &'static str = "lock-vma";
+
+    fn bottom_value(&self, _body: &Body) -> Self::Domain {
+        Disjunction::bottom(MAX_DISJUNCTS)
+    }
+
+    fn initialize_start_block(&self, body: &Body, state: &mut Self::Domain) {
+        let mut st = State::default();
+        // A VMA parameter is valid under the lock its caller holds: the lock of its vm_mm.
+        for &p in &body.func.params {
+            let d = body.func.var(p);
+            if d.ty.is_ptr_to(&self.db.vma_record) {
+                let display = format!("{}->vm_mm", d.name);
+                let key: LockKey = Arc::from(display.as_str());
+                st.lock_mut(&key, &display);
+                st.vmas.insert(
+                    p,
+                    Prov {
+                        lock: key,
+                        obtained_at: d.span.clone(),
+                        source: "parameter".into(),
+                        derived_from: None,
+                        lock_taken_at: None,
+                        lock_taken_by: None,
+                        dead: None,
+                        is_array: false,
+                    },
+                );
+            }
+        }
+        state.insert(st);
+    }
+
+    fn apply_statement_effect(&mut self, state: &mut Self::Domain, inst: &Inst, _loc: Location) {
+        state.flat_map(|st| self.exec(st, &inst.expr));
+    }
+
+    fn apply_terminator_effect(
+        &mut self,
+        state: &mut Self::Domain,
+        term: &Terminator,
+        _: Location,
+    ) {
+        let mut infeasible = false;
+        match term {
+            Terminator::Branch { cond } | Terminator::Switch { discr: cond } => {
+                state.flat_map(|mut st| {
+                    self.eval(&mut st, cond, &mut infeasible);
+                    Some(st)
+                });
+            }
+            Terminator::Return { value, span } => {
+                if !self.recording {
+                    return;
+                }
+                for st in state.states().to_vec() {
+                    let mut st = st;
+                    let sign = value
+                        .as_ref()
+                        .map(|v| self.eval(&mut st, v, &mut infeasible).sign());
+                    let held = st
+                        .locks
+                        .iter()
+                        .filter(|(_, l)| l.held_by_us())
+                        .map(|(k, l)| HeldLock {
+                            key: k.clone(),
+                            display: l.display.clone(),
+                            acquired_at: l.acquired_at.clone().expect("held_by_us"),
+                            acquired_by: l.acquired_by.clone().unwrap_or_default(),
+                        })
+                        .collect();
+                    self.emit(Event::Return {
+                        at: span.clone(),
+                        value: sign,
+                        held,
+                    });
+                }
+            }
+            Terminator::Goto | Terminator::Unreachable => {}
+        }
+    }
+
+    fn apply_edge_effect(&mut self, state: &mut Self::Domain, term: &Terminator, edge: &EdgeKind) {
+        match (term, edge) {
+            (Terminator::Branch { cond }, EdgeKind::True | EdgeKind::False) => {
+                let truth = *edge == EdgeKind::True;
+                state.flat_map(|st| refine(st, cond, truth));
+            }
+            (Terminator::Switch { discr }, EdgeKind::Case { lo, hi }) => {
+                if let ExprKind::Local(v) = discr.strip_casts().kind {
+                    let allowed = Sign::of(*lo).union(Sign::of(*hi)).union(
+                        if lo < hi && *lo < 0 && *hi > 0 {
+                            Sign::ZERO
+                        } else {
+                            Sign::EMPTY
+                        },
+                    );
+                    state.flat_map(|st| restrict(st, v, allowed));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Keeps `st` only if `v` can have a sign in `allowed`; a VMA pointer known to be NULL is
+/// no longer tracked.
+fn restrict(mut st: State, v: VarId, allowed: Sign) -> Option<State> {
+    let s = st.sign(v).meet(allowed);
+    if s.is_empty() {
+        return None;
+    }
+    if s == Sign::ZERO {
+        st.vmas.remove(&v);
+    }
+    st.signs.insert(v, s);
+    Some(st)
+}
+
+/// The path `st` continues as when `cond` evaluated to `truth`, or `None` when it cannot.
+fn refine(st: State, cond: &Expr, truth: bool) -> Option<State> {
+    let c = cond.strip_casts();
+    match &c.kind {
+        ExprKind::Local(v) => restrict(st, *v, if truth { Sign::NONZERO } else { Sign::ZERO }),
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => refine(st, operand, !truth),
+        ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
+            let op = if truth { *op } else { negate(*op) };
+            match (
+                &lhs.strip_casts().kind,
+                rhs.const_value(),
+                &rhs.strip_casts().kind,
+                lhs.const_value(),
+            ) {
+                (ExprKind::Local(v), Some(k), _, _) => restrict(st, *v, signs_satisfying(op, k)),
+                (_, _, ExprKind::Local(v), Some(k)) => {
+                    restrict(st, *v, signs_satisfying(swap(op), k))
+                }
+                _ => Some(st),
+            }
+        }
+        _ => Some(st),
+    }
+}

@@ -1,0 +1,263 @@
+//! One path's knowledge: mmap_lock states, VMA provenance, signs of locals, mm aliases.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use mmlint_dataflow::{JoinSemiLattice, Subsumes};
+use mmlint_ir::{Span, VarId};
+
+/// The canonical name of one mm's mmap_lock: the mm expression after local aliases are
+/// resolved (`mm` for a parameter, `current->mm` for `mm = current->mm`).
+pub type LockKey = Arc<str>;
+
+/// A set of signs a value may have: what branch conditions and constants tell us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sign(pub u8);
+
+impl Sign {
+    pub const NEG: Sign = Sign(1);
+    pub const ZERO: Sign = Sign(2);
+    pub const POS: Sign = Sign(4);
+    pub const NONZERO: Sign = Sign(5);
+    pub const TOP: Sign = Sign(7);
+    pub const EMPTY: Sign = Sign(0);
+
+    pub fn of(v: i128) -> Sign {
+        match v.cmp(&0) {
+            std::cmp::Ordering::Less => Sign::NEG,
+            std::cmp::Ordering::Equal => Sign::ZERO,
+            std::cmp::Ordering::Greater => Sign::POS,
+        }
+    }
+    pub fn meet(self, o: Sign) -> Sign {
+        Sign(self.0 & o.0)
+    }
+    pub fn union(self, o: Sign) -> Sign {
+        Sign(self.0 | o.0)
+    }
+    pub fn contains(self, o: Sign) -> bool {
+        self.0 & o.0 == o.0
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// `!x`
+    pub fn not(self) -> Sign {
+        let mut r = Sign::EMPTY;
+        if self.contains(Sign::ZERO) {
+            r = r.union(Sign::POS);
+        }
+        if self.meet(Sign::NONZERO) != Sign::EMPTY {
+            r = r.union(Sign::ZERO);
+        }
+        r
+    }
+    /// `-x`
+    pub fn neg(self) -> Sign {
+        let mut r = self.meet(Sign::ZERO);
+        if self.contains(Sign::NEG) {
+            r = r.union(Sign::POS);
+        }
+        if self.contains(Sign::POS) {
+            r = r.union(Sign::NEG);
+        }
+        r
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HoldMode {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Whatever the caller held at entry: nothing can be said.
+    Unknown,
+    Held(HoldMode),
+    /// Released by this function on this path.
+    Released(Span),
+    /// A conditional acquire (killable, trylock) failed on this path.
+    AcquireFailed(Span),
+    /// Paths with different states were joined: nothing can be said.
+    Maybe,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockSt {
+    pub status: Status,
+    /// How the source names the mm (`mm`, `vma->vm_mm`), for messages.
+    pub display: String,
+    /// Set when this function acquired the current hold.
+    pub acquired_at: Option<Span>,
+    /// The acquiring call as written, e.g. `mmap_read_lock(mm)`.
+    pub acquired_by: Option<String>,
+}
+
+impl LockSt {
+    pub fn entry(display: String) -> Self {
+        LockSt {
+            status: Status::Unknown,
+            display,
+            acquired_at: None,
+            acquired_by: None,
+        }
+    }
+    pub fn held_by_us(&self) -> bool {
+        matches!(self.status, Status::Held(_)) && self.acquired_at.is_some()
+    }
+}
+
+/// Where a VMA pointer (or a pointer derived from one) came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prov {
+    pub lock: LockKey,
+    pub obtained_at: Span,
+    /// What produced it: `find_vma`, `parameter`, `vmas`, `vm_next` …
+    pub source: String,
+    /// For a derived pointer (`file = vma->vm_file`), the VMA expression it came from.
+    pub derived_from: Option<String>,
+    /// The hold it was obtained under: where and by which call it was taken.
+    pub lock_taken_at: Option<Span>,
+    pub lock_taken_by: Option<String>,
+    /// The hold ended here (explicit release on this path); the pointer is dangling.
+    pub dead: Option<Span>,
+    /// A `struct vm_area_struct **` array filled by GUP: its elements are the VMAs.
+    pub is_array: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct State {
+    pub locks: BTreeMap<LockKey, LockSt>,
+    pub vmas: BTreeMap<VarId, Prov>,
+    pub signs: BTreeMap<VarId, Sign>,
+    pub aliases: BTreeMap<VarId, (LockKey, String)>,
+}
+
+impl State {
+    pub fn sign(&self, v: VarId) -> Sign {
+        self.signs.get(&v).copied().unwrap_or(Sign::TOP)
+    }
+
+    /// The lock's state, creating the entry state the first time a lock is named.
+    pub fn lock_mut(&mut self, key: &LockKey, display: &str) -> &mut LockSt {
+        self.locks
+            .entry(key.clone())
+            .or_insert_with(|| LockSt::entry(display.to_string()))
+    }
+
+    /// Ends the hold of `key`: every VMA obtained under it dangles from here on.
+    pub fn kill_vmas_of(&mut self, key: &LockKey, at: &Span) {
+        for p in self.vmas.values_mut() {
+            if &p.lock == key && p.dead.is_none() {
+                p.dead = Some(at.clone());
+            }
+        }
+    }
+}
+
+/// Joins maps whose absent keys mean "nothing known" (signs, aliases); `merge` returns
+/// `None` to forget a key whose values differ.
+fn join_maps<K: Ord + Clone, V: Clone + PartialEq>(
+    a: &mut BTreeMap<K, V>,
+    b: &BTreeMap<K, V>,
+    mut merge: impl FnMut(&mut V, &V) -> Option<()>,
+) -> bool {
+    let mut changed = false;
+    let keys: Vec<K> = a.keys().cloned().collect();
+    for k in keys {
+        match b.get(&k) {
+            Some(bv) => {
+                let av = a.get_mut(&k).expect("key from a");
+                if av != bv {
+                    let before = av.clone();
+                    if merge(av, bv).is_none() {
+                        a.remove(&k);
+                        changed = true;
+                    } else if *av != before {
+                        changed = true;
+                    }
+                }
+            }
+            // Absent means "nothing known": the join knows nothing either.
+            None => {
+                a.remove(&k);
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+impl JoinSemiLattice for State {
+    fn join(&mut self, other: &Self) -> bool {
+        let mut changed = false;
+        // Locks: a lock named on only one side is at its entry state on the other.
+        for (k, ov) in &other.locks {
+            match self.locks.get_mut(k) {
+                Some(sv) => {
+                    if sv != ov {
+                        let before = sv.clone();
+                        if sv.status != ov.status {
+                            sv.status = Status::Maybe;
+                        }
+                        if sv.acquired_at != ov.acquired_at {
+                            sv.acquired_at = sv.acquired_at.clone().or(ov.acquired_at.clone());
+                            sv.acquired_by = sv.acquired_by.clone().or(ov.acquired_by.clone());
+                        }
+                        changed |= *sv != before;
+                    }
+                }
+                None => {
+                    let mut v = ov.clone();
+                    if v.status != Status::Unknown {
+                        v.status = Status::Maybe;
+                    }
+                    self.locks.insert(k.clone(), v);
+                    changed = true;
+                }
+            }
+        }
+        for (k, sv) in self.locks.iter_mut() {
+            if !other.locks.contains_key(k)
+                && sv.status != Status::Unknown
+                && sv.status != Status::Maybe
+            {
+                sv.status = Status::Maybe;
+                changed = true;
+            }
+        }
+        // VMAs: dangling on some path is dangling (the bug is on that path).
+        for (k, ov) in &other.vmas {
+            match self.vmas.get_mut(k) {
+                Some(sv) => {
+                    if sv.dead.is_none() && ov.dead.is_some() {
+                        *sv = ov.clone();
+                        changed = true;
+                    }
+                }
+                None => {
+                    self.vmas.insert(*k, ov.clone());
+                    changed = true;
+                }
+            }
+        }
+        changed |= join_maps(&mut self.signs, &other.signs, |a, b| {
+            *a = a.union(*b);
+            Some(())
+        });
+        changed |= join_maps(&mut self.aliases, &other.aliases, |_, _| None);
+        changed
+    }
+}
+
+impl Subsumes for State {
+    fn subsumes(&self, other: &Self) -> bool {
+        if self == other {
+            return true;
+        }
+        let mut j = self.clone();
+        !j.join(other)
+    }
+}
