@@ -1,0 +1,134 @@
+//! The per-file pipeline: parse with the frontend, build each function's CFG, run the
+//! lock/VMA analysis on the functions that touch the mm API, run the checks.
+//!
+//! **Invariant:** one file's failure (missing, unparsable, internal panic) is that file's
+//! [`FileOutcome::Failed`]; it never loses another file's results.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use mmlint_cfg::Body;
+use mmlint_checks::{run_checks, FnCx};
+use mmlint_diagnostics::Diagnostic;
+use mmlint_ir::{Function, TranslationUnit};
+use mmlint_rules::ApiDb;
+
+/// What the driver needs besides the file: compiler arguments, API data, enabled rules.
+pub struct Config {
+    pub clang_args: Vec<String>,
+    pub db: ApiDb,
+    pub disabled: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum FileOutcome {
+    Analyzed {
+        diagnostics: Vec<Diagnostic>,
+        /// Functions whose analysis hit the step budget (results may be incomplete).
+        incomplete: Vec<String>,
+    },
+    /// The file could not be analyzed: a one-line reason, then clang's first errors.
+    Failed { reason: String, details: Vec<String> },
+}
+
+/// How many of clang's errors to show for a file that does not parse.
+const SHOWN_PARSE_ERRORS: usize = 3;
+
+pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
+    let tu = match mmlint_frontend::parse_file(path, &cfg.clang_args) {
+        Ok(tu) => tu,
+        Err(e) => {
+            return FileOutcome::Failed {
+                reason: e.to_string(),
+                details: vec![],
+            }
+        }
+    };
+    analyze_parsed(&tu, cfg)
+}
+
+/// Analyses an already parsed unit (tests, editors with unsaved buffers).
+pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
+    if !tu.errors.is_empty() {
+        let details = tu
+            .errors
+            .iter()
+            .take(SHOWN_PARSE_ERRORS)
+            .map(|e| match &e.loc {
+                Some(l) => format!("{l}: error: {}", e.message),
+                None => format!("error: {}", e.message),
+            })
+            .collect();
+        return FileOutcome::Failed {
+            reason: format!(
+                "clang could not parse this file ({} error{})",
+                tu.errors.len(),
+                if tu.errors.len() == 1 { "" } else { "s" }
+            ),
+            details,
+        };
+    }
+    let mut diagnostics = Vec::new();
+    let mut incomplete = Vec::new();
+    for f in &tu.functions {
+        match catch_unwind(AssertUnwindSafe(|| analyze_function(f.clone(), cfg))) {
+            Ok((d, converged)) => {
+                diagnostics.extend(d);
+                if !converged {
+                    incomplete.push(f.name.clone());
+                }
+            }
+            Err(p) => {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".into());
+                return FileOutcome::Failed {
+                    reason: format!("internal error in function '{}': {msg}", f.name),
+                    details: vec![],
+                };
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    FileOutcome::Analyzed {
+        diagnostics,
+        incomplete,
+    }
+}
+
+/// Runs the analysis and the enabled checks on one function: (diagnostics, converged).
+pub fn analyze_function(f: Function, cfg: &Config) -> (Vec<Diagnostic>, bool) {
+    let body = mmlint_cfg::build(f);
+    if !mmlint_domains::is_relevant(&body, &cfg.db) {
+        return (vec![], true);
+    }
+    let facts = mmlint_domains::analyze(&body, &cfg.db);
+    let cx = FnCx {
+        body: &body,
+        facts: &facts,
+    };
+    let d = run_checks(&cx, |id| !cfg.disabled.iter().any(|x| x == id));
+    (d, facts.converged)
+}
+
+/// The CFGs of a parsed unit's functions (for `--dump-cfg`).
+pub fn bodies(tu: &TranslationUnit, only: Option<&str>) -> Vec<Body> {
+    tu.functions
+        .iter()
+        .filter(|f| only.is_none_or(|n| n == f.name))
+        .map(|f| mmlint_cfg::build(f.clone()))
+        .collect()
+}
+
+/// Keeps the first of identical diagnostics: a static inline function from a header is
+/// analysed once per including file but reported once per run.
+pub fn dedup_across_files(seen: &mut std::collections::HashSet<(String, u32, u32, &'static str)>, d: &Diagnostic) -> bool {
+    seen.insert((
+        d.span.start.file.to_string(),
+        d.span.start.line,
+        d.span.start.col,
+        d.rule,
+    ))
+}

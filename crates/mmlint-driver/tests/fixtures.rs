@@ -1,0 +1,118 @@
+//! Runs every C fixture under testdata/ and compares what mmlint reports with the
+//! `// expect: <rule>[, <rule>]` marks on the lines (clang -verify style): a missing and an
+//! unexpected diagnostic both fail, with the source line shown.
+//!
+//! A fixture's first line may be `// mmlint-args: ARGS` (extra clang arguments).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use mmlint_driver::{analyze_file, Config, FileOutcome};
+use mmlint_rules::ApiDb;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "include") {
+                continue;
+            }
+            fixtures(&p, out);
+        } else if p.extension().is_some_and(|x| x == "c") {
+            out.push(p);
+        }
+    }
+}
+
+/// (line, rule) pairs marked in the source.
+fn marks(src: &str) -> BTreeSet<(u32, String)> {
+    let mut set = BTreeSet::new();
+    for (i, line) in src.lines().enumerate() {
+        if let Some(pos) = line.find("// expect:") {
+            for rule in line[pos + "// expect:".len()..].split(',') {
+                let rule = rule.trim();
+                if !rule.is_empty() {
+                    set.insert((i as u32 + 1, rule.to_string()));
+                }
+            }
+        }
+    }
+    set
+}
+
+fn extra_args(src: &str) -> Vec<String> {
+    src.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// mmlint-args:"))
+        .map(|a| a.split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn fixtures_match_their_marks() {
+    let root = root();
+    let mut files = Vec::new();
+    fixtures(&root.join("testdata"), &mut files);
+    assert!(files.len() >= 10, "expected the testdata fixtures, found {}", files.len());
+    let db = ApiDb::builtin().expect("built-in rules");
+    let include = root.join("testdata/include");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        let mut args = vec!["-nostdinc".to_string(), "-I".into(), include.display().to_string()];
+        args.extend(extra_args(&src));
+        let cfg = Config {
+            clang_args: args,
+            db: db.clone(),
+            disabled: vec![],
+        };
+        let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+        let got: BTreeSet<(u32, String)> = match analyze_file(f, &cfg) {
+            FileOutcome::Analyzed { diagnostics, .. } => diagnostics
+                .iter()
+                // Diagnostics in the simulated headers would be reported against them.
+                .filter(|d| Path::new(&*d.span.start.file).ends_with(f.file_name().unwrap()))
+                .map(|d| (d.span.start.line, d.rule.to_string()))
+                .collect(),
+            FileOutcome::Failed { reason, details } => {
+                failures.push(format!("{rel}: could not analyze: {reason}\n  {}", details.join("\n  ")));
+                continue;
+            }
+        };
+        checked += 1;
+        let want = marks(&src);
+        let lines: Vec<&str> = src.lines().collect();
+        let show = |(l, r): &(u32, String)| {
+            format!("  {rel}:{l}: [{r}]  | {}", lines.get(*l as usize - 1).unwrap_or(&"").trim())
+        };
+        for m in want.difference(&got) {
+            failures.push(format!("missing:\n{}", show(m)));
+        }
+        for m in got.difference(&want) {
+            failures.push(format!("unexpected:\n{}", show(m)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture files disagree with their marks:\n{}",
+        failures.len(),
+        checked,
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn mark_parser_reads_several_rules() {
+    let m = marks("a\nb; // expect: dangling-vma, mmap-lock-leak\n");
+    assert_eq!(
+        m.into_iter().collect::<Vec<_>>(),
+        vec![(2, "dangling-vma".to_string()), (2, "mmap-lock-leak".to_string())]
+    );
+}
