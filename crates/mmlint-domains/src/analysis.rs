@@ -491,6 +491,7 @@ impl<'a> LockVma<'a> {
                     let mut v = self.local_val(st, l, x);
                     st.signs.remove(&l);
                     v.addr_of = Some(l);
+                    v.sign = Some(Sign::NONZERO);
                     // `&vma` is a one-element VMA array for GUP's `vmas`.
                     v.prov = None;
                     v
