@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* mmlint test simulator: bits of include/linux/{kernel,limits,minmax,printk,overflow}.h
+ * (Linux 6.1) used by the fixtures, gathered in one file. */
+#ifndef _LINUX_KERNEL_H
+#define _LINUX_KERNEL_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+#define ULONG_MAX	(~0UL)
+
+#define min(x, y)	((x) < (y) ? (x) : (y))
+#define max(x, y)	((x) > (y) ? (x) : (y))
+#define min_t(type, x, y)	min((type)(x), (type)(y))
+
+#define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
+
+int printk(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
+#define pr_err(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+
+#endif /* _LINUX_KERNEL_H */
