@@ -20,8 +20,7 @@ static long mydev_map_doorbell(struct mydev_ctx *ctx, unsigned long uaddr)
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ret = pin_user_pages_remote(mm, uaddr, 1, FOLL_WRITE | FOLL_LONGTERM,
-				    &page, &vma, &locked); // expect: gup-vmas-unlockable
+	ret = pin_user_pages_remote(mm, uaddr, 1, FOLL_WRITE, &page, &vma, &locked); // expect: gup-vmas-unlockable
 	if (locked)
 		mmap_read_unlock(mm);
 	if (ret != 1)
