@@ -68,12 +68,15 @@ pub enum Event {
         status: Status,
     },
     Gup(GupCall),
-    /// The function returns: the sign of the value returned (TOP when unknown or void)
-    /// and the locks this function acquired that are still held.
+    /// The function returns: the sign of the value returned (`None` for void), the locks
+    /// this function acquired that are still held, and the locks known not to be held
+    /// (released, or a conditional acquire failed). Locks in neither list are in the
+    /// caller's state or unknown.
     Return {
         at: Span,
         value: Option<Sign>,
         held: Vec<HeldLock>,
+        released: Vec<LockKey>,
     },
 }
 
@@ -128,6 +131,7 @@ pub fn analyze(body: &Body, db: &ApiDb) -> FnFacts {
         db,
         recording: false,
         events: Vec::new(),
+        drop_split: None,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -148,6 +152,18 @@ struct LockVma<'a> {
     db: &'a ApiDb,
     recording: bool,
     events: Vec<Event>,
+    /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
+    /// `locked`): the statement's path splits in two after it.
+    drop_split: Option<DropSplit>,
+}
+
+/// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
+/// `*locked == 1` that it is held, but it may have been dropped and re-taken inside: either
+/// way every VMA obtained before the call is stale.
+struct DropSplit {
+    lock: LockKey,
+    at: Span,
+    locked_var: Option<VarId>,
 }
 
 /// The abstract value of an expression.
@@ -362,11 +378,25 @@ impl<'a> LockVma<'a> {
             return vec![ok, fail];
         }
         let mut infeasible = false;
+        self.drop_split = None;
         self.eval(&mut st, e, &mut infeasible);
         if infeasible {
-            vec![]
-        } else {
-            vec![st]
+            return vec![];
+        }
+        match self.drop_split.take() {
+            Some(d) => {
+                st.kill_vmas_of(&d.lock, &d.at);
+                let mut dropped = st.clone();
+                if let Some(l) = dropped.locks.get_mut(&d.lock) {
+                    l.status = Status::Released(d.at.clone());
+                }
+                if let Some(v) = d.locked_var {
+                    dropped.signs.insert(v, Sign::ZERO);
+                    st.signs.insert(v, Sign::POS);
+                }
+                vec![st, dropped]
+            }
+            None => vec![st],
         }
     }
 
@@ -911,6 +941,13 @@ impl<'a> LockVma<'a> {
                 if !locked_nonnull && !g.takes_lock {
                     self.needs_lock(st, key, display, e, name);
                 }
+                if locked_nonnull && !g.takes_lock {
+                    self.drop_split = Some(DropSplit {
+                        lock: key.clone(),
+                        at: e.span.clone(),
+                        locked_var: g.locked_arg.and_then(|i| vals[i].addr_of),
+                    });
+                }
                 // The `vmas` output: an array variable, or `&vma` for one page.
                 if let Some(i) = g.vmas_arg {
                     let prov = self.new_vma(st, key, &e.span, "vmas");
@@ -1036,10 +1073,19 @@ impl Analysis for LockVma<'_> {
                             acquired_by: l.acquired_by.clone().unwrap_or_default(),
                         })
                         .collect();
+                    let released = st
+                        .locks
+                        .iter()
+                        .filter(|(_, l)| {
+                            matches!(l.status, Status::Released(_) | Status::AcquireFailed(_))
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect();
                     self.emit(Event::Return {
                         at: span.clone(),
                         value: sign,
                         held,
+                        released,
                     });
                 }
             }

@@ -54,6 +54,7 @@ struct Ret<'a> {
     at: &'a Span,
     sign: Sign,
     held: &'a [HeldLock],
+    released: &'a [LockKey],
 }
 
 impl Check for MmapLockLeak {
@@ -74,10 +75,16 @@ fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
             .events
             .iter()
             .filter_map(|e| match e {
-                Event::Return { at, value, held } => Some(Ret {
+                Event::Return {
+                    at,
+                    value,
+                    held,
+                    released,
+                } => Some(Ret {
                     at,
                     sign: value.unwrap_or(Sign::TOP),
                     held,
+                    released,
                 }),
                 _ => None,
             })
@@ -98,7 +105,10 @@ fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
         for key in keys {
             let holding =
                 |r: &Ret<'a>| -> Option<&'a HeldLock> { r.held.iter().find(|h| &h.key == key) };
-            let released: Vec<&Ret<'a>> = rets.iter().filter(|r| holding(r).is_none()).collect();
+            // Returns where the caller's hold is unknown (the lock was never touched, or
+            // was re-taken after a callee dropped it) say nothing about balance.
+            let released: Vec<&Ret<'a>> =
+                rets.iter().filter(|r| r.released.contains(key)).collect();
             if released.is_empty() {
                 continue;
             }
