@@ -3,9 +3,9 @@ use std::sync::Arc;
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
 use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, ResultsVisitor};
 use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Span, UnOp, VarId};
-use mmlint_rules::{AcquiredWhen, ApiDb, LockAction, LockFn, LockKind, Mode};
+use mmlint_rules::{ApiDb, LockAction, LockFn, LockKind, Mode, SucceedsWhen};
 
-use crate::state::{HoldMode, LockKey, Prov, Sign, State, Status};
+use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
 use crate::MAX_DISJUNCTS;
 
 /// A VMA (or derived pointer) dereferenced or passed to a call.
@@ -160,10 +160,30 @@ struct LockVma<'a> {
 /// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
 /// `*locked == 1` that it is held, but it may have been dropped and re-taken inside: either
 /// way every VMA obtained before the call is stale.
+/// Functions like `lock_mm_and_find_vma()` say the same with their result: a VMA with the
+/// lock held, or NULL with it released.
 struct DropSplit {
     lock: LockKey,
     at: Span,
-    locked_var: Option<VarId>,
+    /// What tells the two outcomes apart: 0 when the lock was dropped.
+    flag: Flag,
+    /// The flag's sign when the lock is held.
+    kept_sign: Sign,
+    /// When the lock is held on return, is it a new hold (dropped and re-taken inside)?
+    /// 6.1 GUP says no: `__get_user_pages_locked()` releases the lock and clears
+    /// `*locked` whenever it had dropped it (its `lock_dropped` case), so `*locked == 1`
+    /// means the hold never ended and earlier VMAs are still valid (madvise_populate relies
+    /// on it).
+    new_hold_when_kept: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Flag {
+    /// A local passed by address (`&locked`), or what a pointer local points to.
+    Place(Place),
+    /// The call's result, when the statement assigns it to a local.
+    Result,
+    None,
 }
 
 /// The abstract value of an expression.
@@ -193,39 +213,28 @@ fn hold(mode: Mode) -> HoldMode {
     }
 }
 
-/// The signs `x` can have when `x op c` holds.
+/// The classes `x` can be in when `x op c` holds.
 fn signs_satisfying(op: BinOp, c: i128) -> Sign {
+    // Representatives: NEG is (-inf, -1], GT1 is [2, inf); ZERO and ONE are exact.
+    let some_in = |lo: Option<i128>, hi: Option<i128>| match op {
+        BinOp::Lt => lo.is_none_or(|l| l < c),
+        BinOp::Le => lo.is_none_or(|l| l <= c),
+        BinOp::Gt => hi.is_none_or(|h| h > c),
+        BinOp::Ge => hi.is_none_or(|h| h >= c),
+        BinOp::Eq => lo.is_none_or(|l| l <= c) && hi.is_none_or(|h| h >= c),
+        BinOp::Ne => lo != hi || lo != Some(c),
+        _ => true,
+    };
     let mut r = Sign::EMPTY;
-    // Negative numbers are (-inf, -1], positive [1, inf).
-    let neg = match op {
-        BinOp::Lt | BinOp::Le | BinOp::Ne => true,
-        BinOp::Gt => c < -1,
-        BinOp::Ge | BinOp::Eq => c <= -1,
-        _ => true,
-    };
-    let zero = match op {
-        BinOp::Lt => 0 < c,
-        BinOp::Le => 0 <= c,
-        BinOp::Gt => 0 > c,
-        BinOp::Ge => 0 >= c,
-        BinOp::Eq => c == 0,
-        BinOp::Ne => c != 0,
-        _ => true,
-    };
-    let pos = match op {
-        BinOp::Gt | BinOp::Ge | BinOp::Ne => true,
-        BinOp::Lt => c > 1,
-        BinOp::Le | BinOp::Eq => c >= 1,
-        _ => true,
-    };
-    if neg {
-        r = r.union(Sign::NEG);
-    }
-    if zero {
-        r = r.union(Sign::ZERO);
-    }
-    if pos {
-        r = r.union(Sign::POS);
+    for (class, lo, hi) in [
+        (Sign::NEG, None, Some(-1)),
+        (Sign::ZERO, Some(0), Some(0)),
+        (Sign::ONE, Some(1), Some(1)),
+        (Sign::GT1, Some(2), None),
+    ] {
+        if some_in(lo, hi) {
+            r = r.union(class);
+        }
     }
     r
 }
@@ -258,7 +267,7 @@ fn compare(s: Sign, op: BinOp, c: i128) -> Sign {
     let f = signs_satisfying(negate(op), c);
     let mut r = Sign::EMPTY;
     if !s.meet(t).is_empty() {
-        r = r.union(Sign::POS);
+        r = r.union(Sign::ONE);
     }
     if !s.meet(f).is_empty() {
         r = r.union(Sign::ZERO);
@@ -319,7 +328,7 @@ impl<'a> LockVma<'a> {
         }
         let name = core.direct_callee()?;
         let lock = self.db.lock_fn(name)?;
-        lock.acquired_when?;
+        lock.succeeds_when?;
         Some(CondAcquire {
             call: core,
             lock,
@@ -351,28 +360,42 @@ impl<'a> LockVma<'a> {
     fn exec(&mut self, mut st: State, e: &Expr) -> Vec<State> {
         if let Some(ca) = self.find_cond_acquire(e) {
             let args = self.eval_args(&mut st, ca.call);
-            let Some((key, display)) = self.lock_of(ca.lock, ca.call, &args) else {
+            let Some((key, display)) = self.lock_of_or_held(&st, ca.lock, ca.call, &args) else {
                 return vec![st];
             };
-            let (ok_sign, fail_sign) = match ca.lock.acquired_when {
-                Some(AcquiredWhen::Zero) => (Sign::ZERO, Sign::NEG),
+            if let Some(i) = ca.lock.only_if_arg {
+                if args.get(i).is_some_and(|v| v.sign() == Sign::ZERO) {
+                    return vec![st];
+                }
+            }
+            let (ok_sign, fail_sign) = match ca.lock.succeeds_when {
+                Some(SucceedsWhen::Zero) => (Sign::ZERO, Sign::NEG),
+                Some(SucceedsWhen::One) => (Sign::ONE, Sign::ZERO.union(Sign::NEG)),
                 _ => (Sign::POS, Sign::ZERO),
             };
             let mut ok = st.clone();
             let mut fail = st;
-            let text = self.text(ca.call);
-            let l = ok.lock_mut(&key, &display);
-            l.status = Status::Held(hold(ca.lock.mode));
-            l.acquired_at = Some(ca.call.span.clone());
-            l.acquired_by = Some(text);
-            fail.lock_mut(&key, &display).status = Status::AcquireFailed(ca.call.span.clone());
+            if ca.lock.action == LockAction::Downgrade {
+                let l = ok.lock_mut(&key, &display);
+                if l.status == Status::Held(HoldMode::Write) {
+                    l.status = Status::Held(HoldMode::Read);
+                }
+            } else {
+                let text = self.text(ca.call);
+                let l = ok.lock_mut(&key, &display);
+                l.status = Status::Held(hold(ca.lock.mode));
+                l.acquired_at = Some(ca.call.span.clone());
+                l.acquired_by = Some(text);
+                fail.lock_mut(&key, &display).status = Status::AcquireFailed(ca.call.span.clone());
+            }
             if let Some(v) = ca.target {
                 let s_ok = self.sign_with_call(ca.rhs, ca.call, ok_sign);
                 let s_fail = self.sign_with_call(ca.rhs, ca.call, fail_sign);
                 for (s, sign) in [(&mut ok, s_ok), (&mut fail, s_fail)] {
                     s.vmas.remove(&v);
                     s.aliases.remove(&v);
-                    s.signs.insert(v, sign);
+                    s.forget(v);
+                    s.signs.insert(Place::Var(v), sign);
                 }
             }
             return vec![ok, fail];
@@ -385,14 +408,37 @@ impl<'a> LockVma<'a> {
         }
         match self.drop_split.take() {
             Some(d) => {
-                st.kill_vmas_of(&d.lock, &d.at);
+                let flag = match (d.flag, &e.strip_casts().kind) {
+                    (Flag::Place(p), _) => Some(p),
+                    (Flag::Result, ExprKind::Assign { op: None, lhs, .. }) => {
+                        match lhs.strip_casts().kind {
+                            ExprKind::Local(v) => Some(Place::Var(v)),
+                            _ => None,
+                        }
+                    }
+                    (Flag::Result | Flag::None, _) => None,
+                };
                 let mut dropped = st.clone();
+                dropped.kill_vmas_of(&d.lock, &d.at);
+                if d.new_hold_when_kept {
+                    st.kill_vmas_of(&d.lock, &d.at);
+                }
                 if let Some(l) = dropped.locks.get_mut(&d.lock) {
                     l.status = Status::Released(d.at.clone());
                 }
-                if let Some(v) = d.locked_var {
-                    dropped.signs.insert(v, Sign::ZERO);
-                    st.signs.insert(v, Sign::POS);
+                if let Some(l) = st.locks.get_mut(&d.lock) {
+                    if !matches!(l.status, Status::Held(_)) {
+                        l.status = Status::Held(HoldMode::Read);
+                        l.acquired_at = Some(d.at.clone());
+                        l.acquired_by = Some(self.text(e));
+                    }
+                }
+                if let Some(p) = flag {
+                    dropped.signs.insert(p, Sign::ZERO);
+                    if let Place::Var(v) = p {
+                        dropped.vmas.remove(&v);
+                    }
+                    st.signs.insert(p, d.kept_sign);
                 }
                 vec![st, dropped]
             }
@@ -425,6 +471,26 @@ impl<'a> LockVma<'a> {
             // Only an rwsem reached through the mm's lock field (`&mm->mmap_lock`) is an
             // mmap_lock; `eval` marks exactly those with the mm's lock.
             LockKind::Rwsem => v.lock.clone(),
+            LockKind::Vma => v
+                .prov
+                .as_ref()
+                .map(|p| (p.lock.clone(), p.lock.to_string())),
+        }
+    }
+
+    /// [`Self::lock_of`], falling back to the lock this function holds when the argument
+    /// does not say (a VMA the analysis did not see being obtained).
+    fn lock_of_or_held(
+        &self,
+        st: &State,
+        l: &LockFn,
+        call: &Expr,
+        args: &[Val],
+    ) -> Option<(LockKey, String)> {
+        match (self.lock_of(l, call, args), l.lock_kind) {
+            (Some(k), _) => Some(k),
+            (None, LockKind::Vma) => self.held_lock(st),
+            (None, _) => None,
         }
     }
 
@@ -449,7 +515,7 @@ impl<'a> LockVma<'a> {
     fn local_val(&self, st: &State, v: VarId, e: &Expr) -> Val {
         let mut val = Val {
             prov: st.vmas.get(&v).cloned(),
-            sign: st.signs.get(&v).copied(),
+            sign: st.signs.get(&Place::Var(v)).copied(),
             text: self.text(e),
             ..Val::default()
         };
@@ -499,7 +565,13 @@ impl<'a> LockVma<'a> {
                         self.use_vma(st, p, x);
                         Val::default()
                     }
-                    None => Val::default(),
+                    None => Val {
+                        sign: match x.strip_casts().kind {
+                            ExprKind::Local(p) => st.signs.get(&Place::Deref(p)).copied(),
+                            _ => None,
+                        },
+                        ..Val::default()
+                    },
                 }
             }
             ExprKind::AddrOf(x) => match &x.kind {
@@ -519,7 +591,7 @@ impl<'a> LockVma<'a> {
                 ExprKind::Local(l) => {
                     let l = *l;
                     let mut v = self.local_val(st, l, x);
-                    st.signs.remove(&l);
+                    st.forget(l);
                     v.addr_of = Some(l);
                     v.sign = Some(Sign::NONZERO);
                     // `&vma` is a one-element VMA array for GUP's `vmas`.
@@ -565,7 +637,7 @@ impl<'a> LockVma<'a> {
                     UnOp::BitNot => Val::default(),
                     UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
                         if let ExprKind::Local(l) = operand.strip_casts().kind {
-                            st.signs.remove(&l);
+                            st.forget(l);
                         }
                         // `vmas++` walks the array; it stays an array of the same VMAs.
                         Val {
@@ -583,7 +655,7 @@ impl<'a> LockVma<'a> {
                         let sign = match (rhs.const_value(), lhs.const_value()) {
                             (Some(c), _) => compare(l.sign(), *op, c),
                             (None, Some(c)) => compare(r.sign(), swap(*op), c),
-                            _ => Sign::ZERO.union(Sign::POS),
+                            _ => Sign::ZERO.union(Sign::ONE),
                         };
                         Val {
                             sign: Some(sign),
@@ -604,7 +676,7 @@ impl<'a> LockVma<'a> {
                 match lhs.strip_casts().kind {
                     ExprKind::Local(v) => {
                         st.vmas.remove(&v);
-                        st.signs.remove(&v);
+                        st.forget(v);
                         st.aliases.remove(&v);
                         if op.is_none() {
                             if let Some(p) = &r.prov {
@@ -613,11 +685,23 @@ impl<'a> LockVma<'a> {
                                 }
                             }
                             if let Some(s) = r.sign {
-                                st.signs.insert(v, s);
+                                st.signs.insert(Place::Var(v), s);
                             }
                             if let Some(l) = &r.lock {
                                 st.aliases.insert(v, l.clone());
                             }
+                        }
+                    }
+                    // `*locked = 0`: remember what the pointer now points to.
+                    ExprKind::Deref(ref p)
+                        if matches!(p.strip_casts().kind, ExprKind::Local(_)) =>
+                    {
+                        let ExprKind::Local(p) = p.strip_casts().kind else {
+                            unreachable!()
+                        };
+                        st.signs.remove(&Place::Deref(p));
+                        if let (None, Some(s)) = (op, r.sign) {
+                            st.signs.insert(Place::Deref(p), s);
                         }
                     }
                     // A store through a VMA (`vma->vm_flags = x`) is a use; the stored
@@ -822,6 +906,12 @@ impl<'a> LockVma<'a> {
             self.eval(st, c, infeasible);
         }
         let vals: Vec<Val> = args.iter().map(|a| self.eval(st, a, infeasible)).collect();
+        // The callee may write through a pointer it is given.
+        for a in args {
+            if let ExprKind::Local(p) = a.strip_casts().kind {
+                st.signs.remove(&Place::Deref(p));
+            }
+        }
         let name = match callee {
             Callee::Direct(n) => n.as_str(),
             Callee::Indirect(_) => "",
@@ -831,14 +921,14 @@ impl<'a> LockVma<'a> {
             return Val::default();
         }
         if let Some(l) = self.db.lock_fn(name) {
-            let Some((key, display)) = self.lock_of(l, e, &vals) else {
+            let Some((key, display)) = self.lock_of_or_held(st, l, e, &vals) else {
                 return Val::default();
             };
             let text = self.text(e);
             match l.action {
                 LockAction::Acquire => {
                     let lk = st.lock_mut(&key, &display);
-                    lk.status = if l.acquired_when.is_some() {
+                    lk.status = if l.succeeds_when.is_some() {
                         // The result is not branched on where the analysis can see it.
                         Status::Maybe
                     } else {
@@ -865,7 +955,12 @@ impl<'a> LockVma<'a> {
                 LockAction::Downgrade => {
                     let lk = st.lock_mut(&key, &display);
                     if lk.status == Status::Held(HoldMode::Write) {
-                        lk.status = Status::Held(HoldMode::Read);
+                        lk.status = if l.succeeds_when.is_some() {
+                            // Downgraded or not, depending on a result nobody tests here.
+                            Status::Maybe
+                        } else {
+                            Status::Held(HoldMode::Read)
+                        };
                     }
                 }
                 LockAction::Assert => {
@@ -883,7 +978,12 @@ impl<'a> LockVma<'a> {
             }
             return Val::default();
         }
-        if let Some(src) = self.db.vma_source(name) {
+        // Older kernels reused some names with other types (`int expand_stack(vma, addr)`
+        // before 6.1.37): only a call returning a VMA is a VMA source.
+        // (the maple tree walkers return `void *`).
+        let returns_vma =
+            self.is_vma_ptr(e) || (e.ty.ptr_depth == 1 && e.ty.spelling.starts_with("void"));
+        if let Some(src) = self.db.vma_source(name).filter(|_| returns_vma) {
             let lock = match (src.mm_arg, src.iter_arg) {
                 (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()).or_else(|| {
                     let t = self.text(args.get(i)?);
@@ -899,12 +999,31 @@ impl<'a> LockVma<'a> {
                 return Val::default();
             };
             st.lock_mut(&key, &display);
+            if src.null_releases {
+                self.drop_split = Some(DropSplit {
+                    lock: key.clone(),
+                    at: e.span.clone(),
+                    flag: Flag::Result,
+                    kept_sign: Sign::NONZERO,
+                    new_hold_when_kept: true,
+                });
+                // The hold the VMA belongs to starts inside the call.
+                let prov = Prov {
+                    lock_taken_at: Some(e.span.clone()),
+                    lock_taken_by: Some(self.text(e)),
+                    ..self.new_vma(st, &key, &e.span, name)
+                };
+                return Val {
+                    prov: Some(prov),
+                    ..Val::default()
+                };
+            }
             self.needs_lock(st, &key, &display, e, name);
             let prov = self.new_vma(st, &key, &e.span, name);
             for &i in &src.out_args {
                 if let Some(out) = vals.get(i).and_then(|v| v.addr_of) {
                     st.vmas.insert(out, prov.clone());
-                    st.signs.remove(&out);
+                    st.forget(out);
                 }
             }
             return Val {
@@ -914,9 +1033,13 @@ impl<'a> LockVma<'a> {
         }
         if let Some(g) = self.db.gup(name, args.len()) {
             let g = g.clone();
-            let lock = match g.mm_arg {
-                Some(i) => vals.get(i).and_then(|v| v.lock.clone()),
-                None => Some((Arc::from("current->mm"), "current->mm".to_string())),
+            let lock = match (g.mm_arg, g.vma_arg) {
+                (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()),
+                (None, Some(i)) => vals
+                    .get(i)
+                    .and_then(|v| v.prov.as_ref())
+                    .map(|p| (p.lock.clone(), p.lock.to_string())),
+                (None, None) => Some((Arc::from("current->mm"), "current->mm".to_string())),
             };
             let nonnull = |i: Option<usize>| {
                 i.and_then(|i| vals.get(i))
@@ -945,7 +1068,16 @@ impl<'a> LockVma<'a> {
                     self.drop_split = Some(DropSplit {
                         lock: key.clone(),
                         at: e.span.clone(),
-                        locked_var: g.locked_arg.and_then(|i| vals[i].addr_of),
+                        flag: match g.locked_arg.map(|i| (vals[i].addr_of, &args[i])) {
+                            Some((Some(v), _)) => Flag::Place(Place::Var(v)),
+                            Some((None, a)) => match a.strip_casts().kind {
+                                ExprKind::Local(p) => Flag::Place(Place::Deref(p)),
+                                _ => Flag::None,
+                            },
+                            None => Flag::None,
+                        },
+                        kept_sign: Sign::ONE,
+                        new_hold_when_kept: false,
                     });
                 }
                 // The `vmas` output: an array variable, or `&vma` for one page.
@@ -1100,7 +1232,7 @@ impl Analysis for LockVma<'_> {
                 state.flat_map(|st| refine(st, cond, truth));
             }
             (Terminator::Switch { discr }, EdgeKind::Case { lo, hi }) => {
-                if let ExprKind::Local(v) = discr.strip_casts().kind {
+                if let Some(p) = place_of(discr) {
                     let allowed = Sign::of(*lo).union(Sign::of(*hi)).union(
                         if lo < hi && *lo < 0 && *hi > 0 {
                             Sign::ZERO
@@ -1108,7 +1240,7 @@ impl Analysis for LockVma<'_> {
                             Sign::EMPTY
                         },
                     );
-                    state.flat_map(|st| restrict(st, v, allowed));
+                    state.flat_map(|st| restrict(st, p, allowed));
                 }
             }
             _ => {}
@@ -1116,25 +1248,39 @@ impl Analysis for LockVma<'_> {
     }
 }
 
-/// Keeps `st` only if `v` can have a sign in `allowed`; a VMA pointer known to be NULL is
+/// Keeps `st` only if `p` can have a sign in `allowed`; a VMA pointer known to be NULL is
 /// no longer tracked.
-fn restrict(mut st: State, v: VarId, allowed: Sign) -> Option<State> {
-    let s = st.sign(v).meet(allowed);
+fn restrict(mut st: State, p: Place, allowed: Sign) -> Option<State> {
+    let s = st.sign(p).meet(allowed);
     if s.is_empty() {
         return None;
     }
-    if s == Sign::ZERO {
+    if let (Place::Var(v), true) = (p, s == Sign::ZERO) {
         st.vmas.remove(&v);
     }
-    st.signs.insert(v, s);
+    st.signs.insert(p, s);
     Some(st)
+}
+
+/// The place a branch condition tests: `v` or `*v`.
+fn place_of(e: &Expr) -> Option<Place> {
+    match &e.strip_casts().kind {
+        ExprKind::Local(v) => Some(Place::Var(*v)),
+        ExprKind::Deref(x) => match x.strip_casts().kind {
+            ExprKind::Local(v) => Some(Place::Deref(v)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The path `st` continues as when `cond` evaluated to `truth`, or `None` when it cannot.
 fn refine(st: State, cond: &Expr, truth: bool) -> Option<State> {
     let c = cond.strip_casts();
+    if let Some(p) = place_of(c) {
+        return restrict(st, p, if truth { Sign::NONZERO } else { Sign::ZERO });
+    }
     match &c.kind {
-        ExprKind::Local(v) => restrict(st, *v, if truth { Sign::NONZERO } else { Sign::ZERO }),
         ExprKind::Unary {
             op: UnOp::Not,
             operand,
@@ -1142,15 +1288,13 @@ fn refine(st: State, cond: &Expr, truth: bool) -> Option<State> {
         ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
             let op = if truth { *op } else { negate(*op) };
             match (
-                &lhs.strip_casts().kind,
+                place_of(lhs),
                 rhs.const_value(),
-                &rhs.strip_casts().kind,
+                place_of(rhs),
                 lhs.const_value(),
             ) {
-                (ExprKind::Local(v), Some(k), _, _) => restrict(st, *v, signs_satisfying(op, k)),
-                (_, _, ExprKind::Local(v), Some(k)) => {
-                    restrict(st, *v, signs_satisfying(swap(op), k))
-                }
+                (Some(p), Some(k), _, _) => restrict(st, p, signs_satisfying(op, k)),
+                (_, _, Some(p), Some(k)) => restrict(st, p, signs_satisfying(swap(op), k)),
                 _ => Some(st),
             }
         }

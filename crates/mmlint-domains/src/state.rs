@@ -10,23 +10,28 @@ use mmlint_ir::{Span, VarId};
 /// resolved (`mm` for a parameter, `current->mm` for `mm = current->mm`).
 pub type LockKey = Arc<str>;
 
-/// A set of signs a value may have: what branch conditions and constants tell us.
+/// A set of value classes a value may be in: negative, zero, one, greater than one. One
+/// has its own class because kernel APIs return it as a distinct outcome (trylock,
+/// `do_mas_munmap()`'s "downgraded").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sign(pub u8);
 
 impl Sign {
     pub const NEG: Sign = Sign(1);
     pub const ZERO: Sign = Sign(2);
-    pub const POS: Sign = Sign(4);
-    pub const NONZERO: Sign = Sign(5);
-    pub const TOP: Sign = Sign(7);
+    pub const ONE: Sign = Sign(4);
+    pub const GT1: Sign = Sign(8);
+    pub const POS: Sign = Sign(12);
+    pub const NONZERO: Sign = Sign(13);
+    pub const TOP: Sign = Sign(15);
     pub const EMPTY: Sign = Sign(0);
 
     pub fn of(v: i128) -> Sign {
-        match v.cmp(&0) {
-            std::cmp::Ordering::Less => Sign::NEG,
-            std::cmp::Ordering::Equal => Sign::ZERO,
-            std::cmp::Ordering::Greater => Sign::POS,
+        match v {
+            v if v < 0 => Sign::NEG,
+            0 => Sign::ZERO,
+            1 => Sign::ONE,
+            _ => Sign::GT1,
         }
     }
     pub fn meet(self, o: Sign) -> Sign {
@@ -45,9 +50,9 @@ impl Sign {
     pub fn not(self) -> Sign {
         let mut r = Sign::EMPTY;
         if self.contains(Sign::ZERO) {
-            r = r.union(Sign::POS);
+            r = r.union(Sign::ONE);
         }
-        if self.meet(Sign::NONZERO) != Sign::EMPTY {
+        if !self.meet(Sign::NONZERO).is_empty() {
             r = r.union(Sign::ZERO);
         }
         r
@@ -58,7 +63,7 @@ impl Sign {
         if self.contains(Sign::NEG) {
             r = r.union(Sign::POS);
         }
-        if self.contains(Sign::POS) {
+        if !self.meet(Sign::POS).is_empty() {
             r = r.union(Sign::NEG);
         }
         r
@@ -127,17 +132,30 @@ pub struct Prov {
     pub is_array: bool,
 }
 
+/// What a sign is known about: a local, or what a local pointer points to (`*locked`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    Var(VarId),
+    Deref(VarId),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct State {
     pub locks: BTreeMap<LockKey, LockSt>,
     pub vmas: BTreeMap<VarId, Prov>,
-    pub signs: BTreeMap<VarId, Sign>,
+    pub signs: BTreeMap<Place, Sign>,
     pub aliases: BTreeMap<VarId, (LockKey, String)>,
 }
 
 impl State {
-    pub fn sign(&self, v: VarId) -> Sign {
-        self.signs.get(&v).copied().unwrap_or(Sign::TOP)
+    pub fn sign(&self, p: Place) -> Sign {
+        self.signs.get(&p).copied().unwrap_or(Sign::TOP)
+    }
+
+    /// Forgets what is known about `v` and what it points to (it was written).
+    pub fn forget(&mut self, v: VarId) {
+        self.signs.remove(&Place::Var(v));
+        self.signs.remove(&Place::Deref(v));
     }
 
     /// The lock's state, creating the entry state the first time a lock is named.

@@ -38,13 +38,20 @@ pub enum LockKind {
     Mm,
     /// The argument is the semaphore, `&mm->mmap_lock`.
     Rwsem,
+    /// The argument is a VMA; the lock is its mm's.
+    Vma,
 }
 
+/// The return value that means a conditional lock operation happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum AcquiredWhen {
+pub enum SucceedsWhen {
+    /// 0 (killable acquires: -EINTR otherwise).
     Zero,
+    /// non-zero (trylocks).
     Nonzero,
+    /// exactly 1 (munmap helpers return 1 when they downgraded, 0 or -errno otherwise).
+    One,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -55,8 +62,12 @@ pub struct LockFn {
     pub mode: Mode,
     pub lock_arg: usize,
     pub lock_kind: LockKind,
+    /// For a conditional acquire or downgrade: the return value meaning it happened.
     #[serde(default)]
-    pub acquired_when: Option<AcquiredWhen>,
+    pub succeeds_when: Option<SucceedsWhen>,
+    /// The operation can only happen when this argument is non-zero (`downgrade` flag).
+    #[serde(default)]
+    pub only_if_arg: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -69,6 +80,11 @@ pub struct VmaSource {
     pub iter_arg: Option<usize>,
     #[serde(default)]
     pub out_args: Vec<usize>,
+    /// Returns a VMA with the read lock held (taken, or dropped and re-taken inside: earlier
+    /// VMAs are stale), or NULL with the lock released (`lock_mm_and_find_vma`, 6.1.37+
+    /// `expand_stack`).
+    #[serde(default)]
+    pub null_releases: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -93,6 +109,9 @@ pub struct GupFn {
     pub args: usize,
     #[serde(default)]
     pub mm_arg: Option<usize>,
+    /// A VMA argument whose mm is the one GUP works on (mm-internal helpers).
+    #[serde(default)]
+    pub vma_arg: Option<usize>,
     #[serde(default)]
     pub flags_arg: Option<usize>,
     #[serde(default)]
@@ -170,7 +189,10 @@ pub struct ApiDb {
 
 /// The repository's `rules/` directory, built in.
 const BUILTIN: &[(&str, &str)] = &[
-    ("rules/mmap_lock.toml", include_str!("../../../rules/mmap_lock.toml")),
+    (
+        "rules/mmap_lock.toml",
+        include_str!("../../../rules/mmap_lock.toml"),
+    ),
     ("rules/vma.toml", include_str!("../../../rules/vma.toml")),
     ("rules/gup.toml", include_str!("../../../rules/gup.toml")),
 ];
@@ -226,15 +248,23 @@ impl ApiDb {
             err(format!("{pos}{}", e.message()))
         })?;
         for l in parsed.lock {
-            if l.acquired_when.is_some() && l.action != LockAction::Acquire {
+            if l.succeeds_when.is_some()
+                && !matches!(l.action, LockAction::Acquire | LockAction::Downgrade)
+            {
                 return Err(err(format!(
-                    "lock '{}': acquired_when only makes sense with action = \"acquire\"",
+                    "lock '{}': succeeds_when only makes sense for an acquire or a downgrade",
                     l.name
                 )));
             }
             if l.mode == Mode::Any && l.action != LockAction::Assert {
                 return Err(err(format!(
                     "lock '{}': mode \"any\" is only allowed for assertions",
+                    l.name
+                )));
+            }
+            if l.only_if_arg.is_some() && l.succeeds_when.is_none() {
+                return Err(err(format!(
+                    "lock '{}': only_if_arg needs succeeds_when (a conditional operation)",
                     l.name
                 )));
             }
@@ -259,6 +289,7 @@ impl ApiDb {
             check_name(&g.name).map_err(&err)?;
             for (what, idx) in [
                 ("mm_arg", g.mm_arg),
+                ("vma_arg", g.vma_arg),
                 ("flags_arg", g.flags_arg),
                 ("vmas_arg", g.vmas_arg),
                 ("locked_arg", g.locked_arg),
@@ -277,7 +308,8 @@ impl ApiDb {
         self.lock_fields.extend(parsed.lock_fields);
         self.mm_tree_fields.extend(parsed.mm_tree_fields);
         self.vma_fields.extend(parsed.vma_field);
-        self.vma_field_not_derived.extend(parsed.vma_field_not_derived);
+        self.vma_field_not_derived
+            .extend(parsed.vma_field_not_derived);
         self.no_deref.extend(parsed.no_deref);
         self.noreturn.extend(parsed.noreturn);
         if let Some(v) = parsed.vma_record {
@@ -298,7 +330,9 @@ impl ApiDb {
             message: m.into(),
         };
         if self.vma_record.is_empty() || self.mm_record.is_empty() {
-            return Err(err("vma_record and mm_record must be set by some rules file"));
+            return Err(err(
+                "vma_record and mm_record must be set by some rules file",
+            ));
         }
         if self.lock_fields.is_empty() {
             return Err(err("lock_fields must name the mm's lock field (mmap_lock)"));
@@ -353,8 +387,11 @@ mod tests {
     fn builtin_rules_load_and_answer() {
         let db = ApiDb::builtin().unwrap();
         let l = db.lock_fn("mmap_read_lock_killable").unwrap();
-        assert_eq!(l.acquired_when, Some(AcquiredWhen::Zero));
-        assert_eq!(db.gup("get_user_pages_remote", 7).unwrap().locked_arg, Some(6));
+        assert_eq!(l.succeeds_when, Some(SucceedsWhen::Zero));
+        assert_eq!(
+            db.gup("get_user_pages_remote", 7).unwrap().locked_arg,
+            Some(6)
+        );
         assert_eq!(db.gup("get_user_pages_remote", 8).unwrap().mm_arg, Some(1));
         assert!(db.gup("get_user_pages_remote", 3).is_none());
         assert_eq!(db.vma_source("find_vma_prev").unwrap().out_args, vec![2]);
@@ -365,7 +402,12 @@ mod tests {
     #[test]
     fn syntax_error_names_file_and_line() {
         let mut db = ApiDb::default();
-        let e = db.add_str("bad.toml", "lock = [\n  { name = \"x\", action = \"acquire\" ").unwrap_err();
+        let e = db
+            .add_str(
+                "bad.toml",
+                "lock = [\n  { name = \"x\", action = \"acquire\" ",
+            )
+            .unwrap_err();
         assert_eq!(e.file, "bad.toml");
         assert!(e.message.starts_with("line 2"), "{e}");
     }
@@ -391,16 +433,25 @@ mod tests {
                 "lock = [{ name = \"x\", action = \"grab\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\" }]",
             )
             .unwrap_err();
-        assert!(e.message.contains("grab") || e.message.contains("unknown variant"), "{e}");
+        assert!(
+            e.message.contains("grab") || e.message.contains("unknown variant"),
+            "{e}"
+        );
     }
 
     #[test]
     fn out_of_range_index_is_an_error() {
         let mut db = ApiDb::default();
         let e = db
-            .add_str("bad.toml", "gup = [{ name = \"g\", args = 3, vmas_arg = 5 }]")
+            .add_str(
+                "bad.toml",
+                "gup = [{ name = \"g\", args = 3, vmas_arg = 5 }]",
+            )
             .unwrap_err();
-        assert_eq!(e.to_string(), "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range");
+        assert_eq!(
+            e.to_string(),
+            "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range"
+        );
     }
 
     #[test]
@@ -413,14 +464,14 @@ mod tests {
     }
 
     #[test]
-    fn acquired_when_on_release_is_an_error() {
+    fn succeeds_when_on_release_is_an_error() {
         let mut db = ApiDb::default();
         let e = db
             .add_str(
                 "bad.toml",
-                "lock = [{ name = \"x\", action = \"release\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", acquired_when = \"zero\" }]",
+                "lock = [{ name = \"x\", action = \"release\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", succeeds_when = \"zero\" }]",
             )
             .unwrap_err();
-        assert!(e.message.contains("acquired_when"), "{e}");
+        assert!(e.message.contains("succeeds_when"), "{e}");
     }
 }
