@@ -175,7 +175,12 @@ fn check(
             }
             FileOutcome::Failed { reason, details } => {
                 status = ExitStatus::ToolError;
-                mmlint_report::render_file_error(&mut out, &f.display().to_string(), &reason, &details)
+                mmlint_report::render_file_error(
+                    &mut out,
+                    &f.display().to_string(),
+                    &reason,
+                    &details,
+                )
             }
         };
         if res.and_then(|_| out.flush()).is_err() {

@@ -175,6 +175,9 @@ struct DropSplit {
     /// means the hold never ended and earlier VMAs are still valid (madvise_populate relies
     /// on it).
     new_hold_when_kept: bool,
+    /// The call takes the lock itself (`lock_mm_and_find_vma()`): a kept lock is this
+    /// function's hold. Otherwise the hold it had before continues.
+    kept_acquires: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -421,13 +424,25 @@ impl<'a> LockVma<'a> {
                 let mut dropped = st.clone();
                 dropped.kill_vmas_of(&d.lock, &d.at);
                 if d.new_hold_when_kept {
+                    // Everything from before the call is stale; what it returned is not.
+                    let fresh: Vec<VarId> = st
+                        .vmas
+                        .iter()
+                        .filter(|(_, p)| p.obtained_at == d.at && p.dead.is_none())
+                        .map(|(v, _)| *v)
+                        .collect();
                     st.kill_vmas_of(&d.lock, &d.at);
+                    for v in fresh {
+                        if let Some(p) = st.vmas.get_mut(&v) {
+                            p.dead = None;
+                        }
+                    }
                 }
                 if let Some(l) = dropped.locks.get_mut(&d.lock) {
                     l.status = Status::Released(d.at.clone());
                 }
-                if let Some(l) = st.locks.get_mut(&d.lock) {
-                    if !matches!(l.status, Status::Held(_)) {
+                if d.kept_acquires {
+                    if let Some(l) = st.locks.get_mut(&d.lock) {
                         l.status = Status::Held(HoldMode::Read);
                         l.acquired_at = Some(d.at.clone());
                         l.acquired_by = Some(self.text(e));
@@ -513,9 +528,15 @@ impl<'a> LockVma<'a> {
     }
 
     fn local_val(&self, st: &State, v: VarId, e: &Expr) -> Val {
+        // An array's address is never NULL.
+        let array = self.body.func.var(v).ty.spelling.contains('[');
         let mut val = Val {
             prov: st.vmas.get(&v).cloned(),
-            sign: st.signs.get(&Place::Var(v)).copied(),
+            sign: if array {
+                Some(Sign::NONZERO)
+            } else {
+                st.signs.get(&Place::Var(v)).copied()
+            },
             text: self.text(e),
             ..Val::default()
         };
@@ -583,7 +604,7 @@ impl<'a> LockVma<'a> {
                     // derives from the VMA.
                     if v.prov.is_none() {
                         if let Some(p) = &b.prov {
-                            v.prov = Some(self.derive(p, base));
+                            v.prov = Some(self.derive(p, base, field));
                         }
                     }
                     v
@@ -747,9 +768,12 @@ impl<'a> LockVma<'a> {
         }
     }
 
-    fn derive(&self, p: &Prov, base: &Expr) -> Prov {
+    /// The provenance of `base->field` (or `&base->field`): the VMA's, with the field path
+    /// recorded so two pointers derived from one VMA stay distinct objects.
+    fn derive(&self, p: &Prov, base: &Expr, field: &str) -> Prov {
         Prov {
             derived_from: Some(p.derived_from.clone().unwrap_or_else(|| self.text(base))),
+            source: format!("{}->{field}", p.source),
             is_array: false,
             ..p.clone()
         }
@@ -804,7 +828,7 @@ impl<'a> LockVma<'a> {
             }
             if e.ty.is_pointer() || !reads {
                 return Val {
-                    prov: Some(self.derive(p, base)),
+                    prov: Some(self.derive(p, base, field)),
                     text,
                     ..Val::default()
                 };
@@ -1006,6 +1030,7 @@ impl<'a> LockVma<'a> {
                     flag: Flag::Result,
                     kept_sign: Sign::NONZERO,
                     new_hold_when_kept: true,
+                    kept_acquires: src.takes_lock,
                 });
                 // The hold the VMA belongs to starts inside the call.
                 let prov = Prov {
@@ -1041,9 +1066,11 @@ impl<'a> LockVma<'a> {
                     .map(|p| (p.lock.clone(), p.lock.to_string())),
                 (None, None) => Some((Arc::from("current->mm"), "current->mm".to_string())),
             };
+            // Provably non-NULL: a wrapper forwarding its callers' `vmas` and `locked`
+            // parameters is not the place of the bug.
             let nonnull = |i: Option<usize>| {
                 i.and_then(|i| vals.get(i))
-                    .is_some_and(|v| v.sign() != Sign::ZERO)
+                    .is_some_and(|v| Sign::NONZERO.contains(v.sign()))
             };
             let locked_nonnull = nonnull(g.locked_arg);
             let unlockable_flag = match (&self.db.unlockable_flag, g.flags_arg) {
@@ -1078,6 +1105,7 @@ impl<'a> LockVma<'a> {
                         },
                         kept_sign: Sign::ONE,
                         new_hold_when_kept: false,
+                        kept_acquires: false,
                     });
                 }
                 // The `vmas` output: an array variable, or `&vma` for one page.
@@ -1103,8 +1131,15 @@ impl<'a> LockVma<'a> {
             return Val::default();
         }
         if let Some(p) = self.db.pin(name) {
-            if let Some(ExprKind::Local(v)) = args.get(p.arg).map(|a| &a.strip_casts().kind) {
-                st.vmas.remove(v);
+            // The reference pins the object, whichever local names it: `pol_refcount = pol;
+            // mpol_get(pol);` keeps pol_refcount valid too.
+            if let Some(pinned) = vals.get(p.arg).and_then(|v| v.prov.clone()) {
+                let same = |q: &Prov| {
+                    q.obtained_at == pinned.obtained_at
+                        && q.derived_from == pinned.derived_from
+                        && q.source == pinned.source
+                };
+                st.vmas.retain(|_, q| !same(q));
             }
             return Val::default();
         }

@@ -28,7 +28,10 @@ pub enum FileOutcome {
         incomplete: Vec<String>,
     },
     /// The file could not be analyzed: a one-line reason, then clang's first errors.
-    Failed { reason: String, details: Vec<String> },
+    Failed {
+        reason: String,
+        details: Vec<String>,
+    },
 }
 
 /// How many of clang's errors to show for a file that does not parse.
@@ -124,7 +127,10 @@ pub fn bodies(tu: &TranslationUnit, only: Option<&str>) -> Vec<Body> {
 
 /// Keeps the first of identical diagnostics: a static inline function from a header is
 /// analysed once per including file but reported once per run.
-pub fn dedup_across_files(seen: &mut std::collections::HashSet<(String, u32, u32, &'static str)>, d: &Diagnostic) -> bool {
+pub fn dedup_across_files(
+    seen: &mut std::collections::HashSet<(String, u32, u32, &'static str)>,
+    d: &Diagnostic,
+) -> bool {
     seen.insert((
         d.span.start.file.to_string(),
         d.span.start.line,

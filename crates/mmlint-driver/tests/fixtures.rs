@@ -15,7 +15,9 @@ fn root() -> PathBuf {
 }
 
 fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -59,14 +61,22 @@ fn fixtures_match_their_marks() {
     let root = root();
     let mut files = Vec::new();
     fixtures(&root.join("testdata"), &mut files);
-    assert!(files.len() >= 10, "expected the testdata fixtures, found {}", files.len());
+    assert!(
+        files.len() >= 10,
+        "expected the testdata fixtures, found {}",
+        files.len()
+    );
     let db = ApiDb::builtin().expect("built-in rules");
     let include = root.join("testdata/include");
     let mut failures = Vec::new();
     let mut checked = 0;
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap();
-        let mut args = vec!["-nostdinc".to_string(), "-I".into(), include.display().to_string()];
+        let mut args = vec![
+            "-nostdinc".to_string(),
+            "-I".into(),
+            include.display().to_string(),
+        ];
         args.extend(extra_args(&src));
         let cfg = Config {
             clang_args: args,
@@ -82,7 +92,10 @@ fn fixtures_match_their_marks() {
                 .map(|d| (d.span.start.line, d.rule.to_string()))
                 .collect(),
             FileOutcome::Failed { reason, details } => {
-                failures.push(format!("{rel}: could not analyze: {reason}\n  {}", details.join("\n  ")));
+                failures.push(format!(
+                    "{rel}: could not analyze: {reason}\n  {}",
+                    details.join("\n  ")
+                ));
                 continue;
             }
         };
@@ -90,7 +103,10 @@ fn fixtures_match_their_marks() {
         let want = marks(&src);
         let lines: Vec<&str> = src.lines().collect();
         let show = |(l, r): &(u32, String)| {
-            format!("  {rel}:{l}: [{r}]  | {}", lines.get(*l as usize - 1).unwrap_or(&"").trim())
+            format!(
+                "  {rel}:{l}: [{r}]  | {}",
+                lines.get(*l as usize - 1).unwrap_or(&"").trim()
+            )
         };
         for m in want.difference(&got) {
             failures.push(format!("missing:\n{}", show(m)));
@@ -113,6 +129,9 @@ fn mark_parser_reads_several_rules() {
     let m = marks("a\nb; // expect: dangling-vma, mmap-lock-leak\n");
     assert_eq!(
         m.into_iter().collect::<Vec<_>>(),
-        vec![(2, "dangling-vma".to_string()), (2, "mmap-lock-leak".to_string())]
+        vec![
+            (2, "dangling-vma".to_string()),
+            (2, "mmap-lock-leak".to_string())
+        ]
     );
 }

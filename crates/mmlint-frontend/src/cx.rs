@@ -114,6 +114,14 @@ pub fn type_spelling(t: CXType) -> String {
     string(unsafe { clang_getTypeSpelling(t) })
 }
 
+pub fn unqualified(t: CXType) -> CXType {
+    unsafe { clang_getUnqualifiedType(t) }
+}
+
+pub fn arg_type(fn_type: CXType, i: u32) -> CXType {
+    unsafe { clang_getArgType(fn_type, i) }
+}
+
 pub fn pointee(t: CXType) -> CXType {
     unsafe { clang_getPointeeType(t) }
 }

@@ -125,20 +125,19 @@ fn on_big_stack<T: Send + 'static>(
         .stack_size(STACK_SIZE)
         .spawn(f)
         .map_err(|e| FrontendError::ParseFailed(format!("cannot spawn parser thread: {e}")))?;
-    match handle.join() {
-        Ok(r) => r,
-        Err(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(FrontendError::ParseFailed(format!(
-                "internal error in the frontend: {}",
-                msg.lines().next().unwrap_or("")
-            )))
-        }
-    }
+    handle.join().unwrap_or_else(|p| Err(panic_error(p)))
+}
+
+fn panic_error(p: Box<dyn std::any::Any + Send>) -> FrontendError {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    FrontendError::ParseFailed(format!(
+        "internal error in the frontend: {}",
+        msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("")
+    ))
 }
 
 fn run_isolated(
@@ -219,9 +218,13 @@ fn with_tu<T>(
                 path.display()
             )));
         }
-        let result = f(tu);
+        // Dispose the TU even if lowering panics (it should not); the panic becomes an error.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(tu)));
         clang_disposeTranslationUnit(tu);
         clang_disposeIndex(index);
-        result
+        result.unwrap_or_else(|p| Err(panic_error(p)))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -670,21 +670,54 @@ impl FnLower<'_> {
     }
 
     /// `_Generic`: libclang lists the controlling expression and every association but not
-    /// which one was selected; pick the association whose type is the result type when that
-    /// is unambiguous.
+    /// which one was selected. Pick the only association whose type is the result type, or
+    /// else the only one that calls a function taking a pointer to the controlling type (the
+    /// kernel's typed-dispatch idiom, e.g. seqlock.h's `__seqprop`); otherwise give up.
     fn generic_selection(&mut self, c: CXCursor) -> Expr {
         let ch = expr_children(c);
+        let Some((&ctrl_c, assocs)) = ch.split_first() else {
+            return self.opaque(c, Vec::new());
+        };
         let t = cx::cursor_type(c);
-        let matching: Vec<CXCursor> = ch
+        let by_result: Vec<CXCursor> = assocs
             .iter()
-            .skip(1)
             .copied()
             .filter(|&a| cx::equal_types(cx::cursor_type(a), t))
             .collect();
-        match matching.as_slice() {
-            [one] => self.expr(*one),
-            _ => self.opaque(c, Vec::new()),
+        if let [one] = by_result.as_slice() {
+            return self.expr(*one);
         }
+        let ctrl = cx::unqualified(cx::canonical(cx::cursor_type(ctrl_c)));
+        let by_param: Vec<CXCursor> = assocs
+            .iter()
+            .copied()
+            .filter(|&a| {
+                let call = strip_wrappers(a);
+                if cx::kind(call) != CXCursor_CallExpr {
+                    return false;
+                }
+                let Some(callee) = cx::children(call).first().map(|&f| strip_wrappers(f)) else {
+                    return false;
+                };
+                let f = cx::referenced(callee);
+                if cx::kind(f) != CXCursor_FunctionDecl {
+                    return false;
+                }
+                let p = cx::canonical(cx::arg_type(cx::cursor_type(f), 0));
+                p.kind == CXType_Pointer
+                    && cx::equal_types(cx::unqualified(cx::canonical(cx::pointee(p))), ctrl)
+            })
+            .collect();
+        if let [one] = by_param.as_slice() {
+            return self.expr(*one);
+        }
+        let kind = match cx::eval_int(c) {
+            Some(v) => ExprKind::IntLit(v),
+            None => ExprKind::Opaque(Vec::new()),
+        };
+        let ty = self.ctx.ty(t);
+        let span = self.ctx.span(c);
+        Expr::new(kind, ty, span)
     }
 
     // ----- statements --------------------------------------------------------------------

@@ -55,7 +55,8 @@ mod tests {
             notes: vec![
                 Note {
                     span: sp(37, 8),
-                    message: "'vma' obtained here, under mmap_read_lock(mm) taken at line 35".into(),
+                    message: "'vma' obtained here, under mmap_read_lock(mm) taken at line 35"
+                        .into(),
                 },
                 Note {
                     span: sp(40, 2),

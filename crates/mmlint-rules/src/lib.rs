@@ -85,6 +85,9 @@ pub struct VmaSource {
     /// `expand_stack`).
     #[serde(default)]
     pub null_releases: bool,
+    /// The call takes the lock itself (the caller must not hold it).
+    #[serde(default)]
+    pub takes_lock: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

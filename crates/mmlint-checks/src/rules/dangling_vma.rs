@@ -87,7 +87,9 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
             u.name, u.lock_display
         ),
     };
-    let obtained = match (p.source.as_str(), &p.lock_taken_at, &p.lock_taken_by) {
+    // A derived pointer's source is "<vma source>-><field>…".
+    let origin = p.source.split("->").next().unwrap_or_default();
+    let obtained = match (origin, &p.lock_taken_at, &p.lock_taken_by) {
         ("parameter", _, _) => {
             format!("'{vma}' is a parameter: valid only while the caller's mmap_lock is held")
         }
