@@ -709,7 +709,8 @@ impl<'a> LockVma<'a> {
                                 st.signs.insert(Place::Var(v), s);
                             }
                             if let Some(l) = &r.lock {
-                                st.aliases.insert(v, l.clone());
+                                // Messages name the lock the way this function does.
+                                st.aliases.insert(v, (l.0.clone(), self.text(lhs)));
                             }
                         }
                     }
