@@ -230,6 +230,14 @@ fn lower_function(ctx: &mut Ctx, c: CXCursor) -> Option<Function> {
     })
 }
 
+/// The result of lowering one cursor: the kind of a new expression spanning that cursor, or
+/// an already finished expression that replaces it (wrappers such as `__extension__` or a
+/// no-op implicit cast lower to their operand).
+enum Lowered {
+    Kind(ExprKind),
+    Done(Expr),
+}
+
 struct FnLower<'a> {
     ctx: &'a mut Ctx,
     vars: Vec<VarDecl>,
@@ -363,8 +371,8 @@ impl FnLower<'_> {
             | CXCursor_ImaginaryLiteral
             | CXCursor_FixedPointLiteral => ExprKind::OtherLit,
             CXCursor_UnaryOperator => match self.unary(c) {
-                Ok(kind) => kind,
-                Err(inner) => return inner,
+                Lowered::Kind(kind) => kind,
+                Lowered::Done(inner) => return inner,
             },
             CXCursor_BinaryOperator | CXCursor_CompoundAssignOperator => self.binary(c),
             CXCursor_ConditionalOperator => {
@@ -399,8 +407,8 @@ impl FnLower<'_> {
                 }
             }
             CXCursor_UnexposedExpr => match self.unexposed(c) {
-                Ok(kind) => kind,
-                Err(e) => return e,
+                Lowered::Kind(kind) => kind,
+                Lowered::Done(e) => return e,
             },
             CXCursor_StmtExpr => {
                 let mut stmts = Vec::new();
@@ -447,16 +455,20 @@ impl FnLower<'_> {
         }
     }
 
-    /// `Err` carries an expression to return as-is (`__extension__ e` is just `e`).
-    fn unary(&mut self, c: CXCursor) -> Result<ExprKind, Expr> {
+    /// `__extension__ e` is just `e`.
+    fn unary(&mut self, c: CXCursor) -> Lowered {
         let ch = expr_children(c);
         let [operand] = ch.as_slice() else {
-            return Ok(ExprKind::Opaque(self.exprs(&ch)));
+            return Lowered::Kind(ExprKind::Opaque(self.exprs(&ch)));
         };
         let op = match cx::unary_op(c) {
-            CXUnaryOperator_Extension => return Err(self.expr(*operand)),
-            CXUnaryOperator_AddrOf => return Ok(ExprKind::AddrOf(Box::new(self.expr(*operand)))),
-            CXUnaryOperator_Deref => return Ok(ExprKind::Deref(Box::new(self.expr(*operand)))),
+            CXUnaryOperator_Extension => return Lowered::Done(self.expr(*operand)),
+            CXUnaryOperator_AddrOf => {
+                return Lowered::Kind(ExprKind::AddrOf(Box::new(self.expr(*operand))))
+            }
+            CXUnaryOperator_Deref => {
+                return Lowered::Kind(ExprKind::Deref(Box::new(self.expr(*operand))))
+            }
             CXUnaryOperator_LNot => UnOp::Not,
             CXUnaryOperator_Not => UnOp::BitNot,
             CXUnaryOperator_Minus => UnOp::Neg,
@@ -466,9 +478,9 @@ impl FnLower<'_> {
             CXUnaryOperator_PostInc => UnOp::PostInc,
             CXUnaryOperator_PostDec => UnOp::PostDec,
             // __real / __imag and anything newer.
-            _ => return Ok(ExprKind::Opaque(vec![self.expr(*operand)])),
+            _ => return Lowered::Kind(ExprKind::Opaque(vec![self.expr(*operand)])),
         };
-        Ok(ExprKind::Unary {
+        Lowered::Kind(ExprKind::Unary {
             op,
             operand: Box::new(self.expr(*operand)),
         })
@@ -604,12 +616,12 @@ impl FnLower<'_> {
     }
 
     /// `UnexposedExpr` covers implicit casts and the expression classes libclang does not
-    /// name; they are told apart by shape. `Err` returns a finished expression.
-    fn unexposed(&mut self, c: CXCursor) -> Result<ExprKind, Expr> {
+    /// name; they are told apart by shape.
+    fn unexposed(&mut self, c: CXCursor) -> Lowered {
         let ch = expr_children(c);
         match ch.len() {
             // offsetof, __builtin_types_compatible_p and other type traits.
-            0 => Ok(ExprKind::Unevaluated),
+            0 => Lowered::Kind(ExprKind::Unevaluated),
             1 => {
                 let t = cx::cursor_type(c);
                 let inner_t = cx::cursor_type(ch[0]);
@@ -617,23 +629,23 @@ impl FnLower<'_> {
                 if cx::equal_types(t, inner_t) || t.kind == CXType_Void {
                     // Value-preserving wrappers (lvalue-to-rvalue, ConstantExpr, designated
                     // initialisers, __func__) vanish.
-                    Err(inner)
+                    Lowered::Done(inner)
                 } else {
-                    Ok(ExprKind::Cast(Box::new(inner)))
+                    Lowered::Kind(ExprKind::Cast(Box::new(inner)))
                 }
             }
             3 => {
                 if let Some(chosen) = self.choose_expr(c, &ch) {
-                    return Err(self.expr(chosen));
+                    return Lowered::Done(self.expr(chosen));
                 }
-                Ok(ExprKind::Opaque(self.exprs(&ch)))
+                Lowered::Kind(ExprKind::Opaque(self.exprs(&ch)))
             }
-            4 if self.is_binary_conditional(&ch) => Ok(ExprKind::Cond {
+            4 if self.is_binary_conditional(&ch) => Lowered::Kind(ExprKind::Cond {
                 cond: Box::new(self.expr(ch[0])),
                 then: None,
                 els: Box::new(self.expr(ch[3])),
             }),
-            _ => Ok(ExprKind::Opaque(self.exprs(&ch))),
+            _ => Lowered::Kind(ExprKind::Opaque(self.exprs(&ch))),
         }
     }
 
