@@ -350,7 +350,7 @@ impl<'a> LockVma<'a> {
             ExprKind::Unary {
                 op: UnOp::Not,
                 operand,
-            } => self.sign_with_call(operand, call, call_sign).not(),
+            } => self.sign_with_call(operand, call, call_sign).logical_not(),
             ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
                 let c = rhs.const_value().unwrap_or(0);
                 compare(self.sign_with_call(lhs, call, call_sign), *op, c)
@@ -647,11 +647,11 @@ impl<'a> LockVma<'a> {
                 let v = self.eval(st, operand, infeasible);
                 match op {
                     UnOp::Not => Val {
-                        sign: Some(v.sign().not()),
+                        sign: Some(v.sign().logical_not()),
                         ..Val::default()
                     },
                     UnOp::Neg => Val {
-                        sign: Some(v.sign().neg()),
+                        sign: Some(v.sign().negated()),
                         ..Val::default()
                     },
                     UnOp::Plus => v,

@@ -47,7 +47,7 @@ impl Sign {
         self.0 == 0
     }
     /// `!x`
-    pub fn not(self) -> Sign {
+    pub fn logical_not(self) -> Sign {
         let mut r = Sign::EMPTY;
         if self.contains(Sign::ZERO) {
             r = r.union(Sign::ONE);
@@ -58,7 +58,7 @@ impl Sign {
         r
     }
     /// `-x`
-    pub fn neg(self) -> Sign {
+    pub fn negated(self) -> Sign {
         let mut r = self.meet(Sign::ZERO);
         if self.contains(Sign::NEG) {
             r = r.union(Sign::POS);
