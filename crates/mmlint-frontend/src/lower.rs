@@ -630,6 +630,10 @@ impl FnLower<'_> {
                     // Value-preserving wrappers (lvalue-to-rvalue, ConstantExpr, designated
                     // initialisers, __func__) vanish.
                     Lowered::Done(inner)
+                } else if inner.ty.spelling.contains("__va_list_tag") {
+                    // `__builtin_va_arg(ap, T)`: a fresh value read through `ap`, not `ap`
+                    // converted.
+                    Lowered::Kind(ExprKind::Opaque(vec![inner]))
                 } else {
                     Lowered::Kind(ExprKind::Cast(Box::new(inner)))
                 }
@@ -1073,6 +1077,8 @@ impl FnLower<'_> {
                     }
                 }
                 ":" if depth == 1 => colons += 1,
+                // Lexed as one token only in C23 / C++, but be safe.
+                "::" if depth == 1 => colons += 2,
                 _ if colons == 4 && depth == 1 && t.kind == CXToken_Identifier => {
                     labels.push(t.text.clone())
                 }
