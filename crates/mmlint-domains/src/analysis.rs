@@ -1,3 +1,4 @@
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
@@ -125,10 +126,11 @@ fn mentions_known_call(e: &Expr, db: &ApiDb) -> bool {
 }
 
 /// Runs the analysis on `body` and returns its events, deduplicated, in program order.
-pub fn analyze(body: &Body, db: &ApiDb) -> FnFacts {
+pub fn analyze(body: &Body, db: &ApiDb, noreturn: &BTreeSet<String>) -> FnFacts {
     let analysis = LockVma {
         body,
         db,
+        noreturn,
         recording: false,
         events: Vec::new(),
         drop_split: None,
@@ -150,6 +152,8 @@ pub fn analyze(body: &Body, db: &ApiDb) -> FnFacts {
 struct LockVma<'a> {
     body: &'a Body,
     db: &'a ApiDb,
+    /// Functions the translation unit declares noreturn.
+    noreturn: &'a BTreeSet<String>,
     recording: bool,
     events: Vec<Event>,
     /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
@@ -563,7 +567,7 @@ impl<'a> LockVma<'a> {
                     ..Val::default()
                 }
             }
-            ExprKind::IntLit(v) => Val {
+            ExprKind::IntLit(v) | ExprKind::NamedConst { value: v, .. } => Val {
                 sign: Some(Sign::of(*v)),
                 ..Val::default()
             },
@@ -941,7 +945,7 @@ impl<'a> LockVma<'a> {
             Callee::Direct(n) => n.as_str(),
             Callee::Indirect(_) => "",
         };
-        if self.db.is_noreturn(name) {
+        if self.db.is_noreturn(name) || self.noreturn.contains(name) {
             *infeasible = true;
             return Val::default();
         }
@@ -1158,7 +1162,7 @@ impl<'a> LockVma<'a> {
 }
 
 fn names_global(e: &Expr, name: &str) -> bool {
-    if let ExprKind::Global(n) = &e.kind {
+    if let ExprKind::Global(n) | ExprKind::NamedConst { name: n, .. } = &e.kind {
         if n == name {
             return true;
         }

@@ -74,7 +74,9 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
     let mut diagnostics = Vec::new();
     let mut incomplete = Vec::new();
     for f in &tu.functions {
-        match catch_unwind(AssertUnwindSafe(|| analyze_function(f.clone(), cfg))) {
+        match catch_unwind(AssertUnwindSafe(|| {
+            analyze_function(f.clone(), &tu.noreturn, cfg)
+        })) {
             Ok((d, converged)) => {
                 diagnostics.extend(d);
                 if !converged {
@@ -102,12 +104,16 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
 }
 
 /// Runs the analysis and the enabled checks on one function: (diagnostics, converged).
-pub fn analyze_function(f: Function, cfg: &Config) -> (Vec<Diagnostic>, bool) {
+pub fn analyze_function(
+    f: Function,
+    noreturn: &std::collections::BTreeSet<String>,
+    cfg: &Config,
+) -> (Vec<Diagnostic>, bool) {
     let body = mmlint_cfg::build(f);
     if !mmlint_domains::is_relevant(&body, &cfg.db) {
         return (vec![], true);
     }
-    let facts = mmlint_domains::analyze(&body, &cfg.db);
+    let facts = mmlint_domains::analyze(&body, &cfg.db, noreturn);
     let cx = FnCx {
         body: &body,
         facts: &facts,

@@ -9,6 +9,7 @@ fn e(f: &Function, x: &Expr) -> String {
         ExprKind::Local(v) => f.var(*v).name.clone(),
         ExprKind::Global(g) => format!("@{g}"),
         ExprKind::IntLit(i) => i.to_string(),
+        ExprKind::NamedConst { name, .. } => name.clone(),
         ExprKind::OtherLit => "<lit>".into(),
         ExprKind::Member { base, field, arrow } => {
             format!("{}{}{}", e(f, base), if *arrow { "->" } else { "." }, field)

@@ -29,6 +29,7 @@ const FOR_HEADER_WINDOW: u32 = 4096;
 /// Per-translation-unit state shared by all functions: interned file names and types.
 struct Ctx {
     tu: CXTranslationUnit,
+    noreturn: std::collections::BTreeSet<String>,
     files: HashMap<usize, Arc<str>>,
     no_file: Arc<str>,
     types: HashMap<(CXTypeKind, usize), Ty>,
@@ -134,6 +135,7 @@ fn compute_ty(c: CXType) -> Ty {
 pub fn lower_tu(tu: CXTranslationUnit, main: &str) -> TranslationUnit {
     let mut ctx = Ctx {
         tu,
+        noreturn: Default::default(),
         files: HashMap::new(),
         no_file: Arc::from(""),
         types: HashMap::new(),
@@ -159,6 +161,7 @@ pub fn lower_tu(tu: CXTranslationUnit, main: &str) -> TranslationUnit {
         main_file: main.to_string(),
         functions,
         errors,
+        noreturn: ctx.noreturn,
     }
 }
 
@@ -361,7 +364,10 @@ impl FnLower<'_> {
             }
             CXCursor_DeclRefExpr => self.decl_ref(c),
             CXCursor_IntegerLiteral => match cx::eval_int(c) {
-                Some(v) => ExprKind::IntLit(v),
+                Some(value) => match self.macro_name(c) {
+                    Some(name) => ExprKind::NamedConst { name, value },
+                    None => ExprKind::IntLit(value),
+                },
                 None => ExprKind::OtherLit,
             },
             CXCursor_GNUNullExpr => ExprKind::IntLit(0),
@@ -443,6 +449,21 @@ impl FnLower<'_> {
         Expr::new(kind, ty, span)
     }
 
+    /// The macro the user wrote for an integer literal that comes from a macro expansion
+    /// (`FOLL_UNLOCKABLE` for the `0x200000` it expands to): the identifier at the
+    /// expansion site.
+    fn macro_name(&mut self, c: CXCursor) -> Option<String> {
+        let loc = cx::location(c);
+        let (ef, _, _, eoff) = cx::expansion(loc);
+        let (sf, soff) = cx::spelling_loc(loc);
+        if ef.is_null() || (ef == sf && eoff == soff) {
+            return None;
+        }
+        let toks = cx::tokenize_window(self.ctx.tu, ef, eoff, 64);
+        let first = toks.first()?;
+        (first.kind == CXToken_Identifier).then(|| first.text.clone())
+    }
+
     fn decl_ref(&mut self, c: CXCursor) -> ExprKind {
         let r = cx::referenced(c);
         match cx::kind(r) {
@@ -450,7 +471,10 @@ impl FnLower<'_> {
                 Some(id) => ExprKind::Local(id),
                 None => ExprKind::Global(cx::spelling(c)),
             },
-            CXCursor_EnumConstantDecl => ExprKind::IntLit(cx::enum_value(r)),
+            CXCursor_EnumConstantDecl => ExprKind::NamedConst {
+                name: cx::spelling(c),
+                value: cx::enum_value(r),
+            },
             _ => ExprKind::Global(cx::spelling(c)),
         }
     }
@@ -547,7 +571,14 @@ impl FnLower<'_> {
         let callee = if cx::kind(target) == CXCursor_DeclRefExpr
             && cx::kind(cx::referenced(target)) == CXCursor_FunctionDecl
         {
-            Callee::Direct(cx::spelling(target))
+            let name = cx::spelling(target);
+            // clang prints the noreturn bit of a function type as an attribute.
+            if !self.ctx.noreturn.contains(&name)
+                && cx::type_spelling(cx::cursor_type(cx::referenced(target))).contains("noreturn")
+            {
+                self.ctx.noreturn.insert(name.clone());
+            }
+            Callee::Direct(name)
         } else {
             Callee::Indirect(Box::new(self.expr(callee_c)))
         };

@@ -90,6 +90,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::Local(_)
         | ExprKind::Global(_)
         | ExprKind::IntLit(_)
+        | ExprKind::NamedConst { .. }
         | ExprKind::OtherLit
         | ExprKind::Unevaluated
         | ExprKind::StmtExpr(_) => vec![],
@@ -893,20 +894,27 @@ fn spans_cover_the_expression() {
 }
 
 #[test]
-fn enumerators_are_integer_literals() {
+fn enumerators_are_named_constants() {
     let tu = parse(
         "enum fault { VM_FAULT_OOM = 1, VM_FAULT_RETRY = 0x400, VM_BIG = 0xffffffffffffffffUL };\n\
          unsigned long f(int r) { if (r & VM_FAULT_RETRY) return VM_BIG; return VM_FAULT_OOM; }\n",
     );
     let f = func(&tu, "f");
-    let lits: Vec<i128> = all_exprs(f)
+    let lits: Vec<(String, i128)> = all_exprs(f)
         .into_iter()
-        .filter_map(|e| match e.kind {
-            ExprKind::IntLit(v) => Some(v),
+        .filter_map(|e| match &e.kind {
+            ExprKind::NamedConst { name, value } => Some((name.clone(), *value)),
             _ => None,
         })
         .collect();
-    assert_eq!(lits, vec![0x400, 0xffff_ffff_ffff_ffff, 1]);
+    assert_eq!(
+        lits,
+        vec![
+            ("VM_FAULT_RETRY".to_string(), 0x400),
+            ("VM_BIG".to_string(), 0xffff_ffff_ffff_ffff),
+            ("VM_FAULT_OOM".to_string(), 1)
+        ]
+    );
     assert!(all_exprs(f)
         .iter()
         .all(|e| !matches!(&e.kind, ExprKind::Global(_))));
@@ -1324,4 +1332,40 @@ fn kernel_gup_c() {
     // Header inline functions come along.
     let lock = func(&tu, "mmap_read_lock");
     assert!(lock.in_header);
+}
+
+#[test]
+fn macro_constants_keep_the_name_written_at_the_use_site() {
+    let tu = parse(
+        "#define FOLL_WRITE 0x01\n#define FOLL_UNLOCKABLE (1 << 21)\n\
+         long g(unsigned int);\n\
+         long f(void) { return g(FOLL_WRITE | FOLL_UNLOCKABLE) + 7; }\n",
+    );
+    let f = func(&tu, "f");
+    let names: Vec<String> = all_exprs(f)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            ExprKind::NamedConst { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec!["FOLL_WRITE", "FOLL_UNLOCKABLE", "FOLL_UNLOCKABLE"]
+    );
+    assert!(all_exprs(f)
+        .iter()
+        .any(|e| matches!(e.kind, ExprKind::IntLit(7))));
+}
+
+/// The kernel's `__noreturn` is `__attribute__((__noreturn__))`, which is part of the
+/// function type. (C11 `_Noreturn` is not: libclang does not expose it, a known gap.)
+#[test]
+fn noreturn_callees_are_listed() {
+    let tu = parse(
+        "void die(const char *m) __attribute__((__noreturn__));\nvoid go(void);\n\
+         void f(int x) { if (x) die(\"x\"); go(); }\n",
+    );
+    let names: Vec<&str> = tu.noreturn.iter().map(|s| s.as_str()).collect();
+    assert_eq!(names, vec!["die"]);
 }

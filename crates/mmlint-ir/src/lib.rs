@@ -157,6 +157,12 @@ pub enum ExprKind {
     /// A global variable, enumerator or function name used as a value.
     Global(String),
     IntLit(i128),
+    /// An integer constant the source names: an enumerator, or a literal written through
+    /// an object-like macro (`FOLL_UNLOCKABLE`). `name` is what the user's file says.
+    NamedConst {
+        name: String,
+        value: i128,
+    },
     /// A string, character or floating literal: a value of no interest.
     OtherLit,
     /// `base->field` (`arrow`) or `base.field`.
@@ -238,7 +244,7 @@ impl Expr {
     /// `NULL`-like `(void *)0`; `None` when it is not a simple constant.
     pub fn const_value(&self) -> Option<i128> {
         match &self.strip_casts().kind {
-            ExprKind::IntLit(v) => Some(*v),
+            ExprKind::IntLit(v) | ExprKind::NamedConst { value: v, .. } => Some(*v),
             ExprKind::Unary {
                 op: UnOp::Neg,
                 operand,
@@ -269,6 +275,7 @@ impl Expr {
             ExprKind::Local(_)
             | ExprKind::Global(_)
             | ExprKind::IntLit(_)
+            | ExprKind::NamedConst { .. }
             | ExprKind::OtherLit
             | ExprKind::Unevaluated
             | ExprKind::StmtExpr(_) => {}
@@ -406,6 +413,9 @@ pub struct TranslationUnit {
     pub functions: Vec<Function>,
     /// Errors clang reported (severity error or fatal), first ones first.
     pub errors: Vec<ParseError>,
+    /// Functions called in this unit whose declaration says they do not return
+    /// (`__attribute__((noreturn))`, `_Noreturn`).
+    pub noreturn: std::collections::BTreeSet<String>,
 }
 
 /// Prints an expression as C-like source text, naming locals through `func`.
@@ -460,6 +470,7 @@ impl fmt::Display for ExprDisplay<'_> {
             },
             ExprKind::Global(n) => f.write_str(n),
             ExprKind::IntLit(v) => write!(f, "{v}"),
+            ExprKind::NamedConst { name, .. } => f.write_str(name),
             ExprKind::OtherLit => f.write_str("<lit>"),
             ExprKind::Member { base, field, arrow } => {
                 write!(f, "{}{}{}", d(base), if *arrow { "->" } else { "." }, field)
