@@ -30,12 +30,32 @@ const FOR_HEADER_WINDOW: u32 = 4096;
 struct Ctx {
     tu: CXTranslationUnit,
     noreturn: std::collections::BTreeSet<String>,
+    /// Callees whose noreturn bit was already looked at (type spelling is costly).
+    callees_seen: std::collections::HashSet<String>,
+    /// File buffers by CXFile address: (pointer, length).
+    buffers: HashMap<usize, (usize, usize)>,
     files: HashMap<usize, Arc<str>>,
     no_file: Arc<str>,
     types: HashMap<(CXTypeKind, usize), Ty>,
 }
 
 impl Ctx {
+    /// The bytes of a file of the TU (owned by clang for the TU's lifetime).
+    /// Cached: clang looks the buffer up linearly.
+    fn contents(&mut self, f: CXFile) -> &[u8] {
+        let tu = self.tu;
+        let &mut (p, size) = self.buffers.entry(f as usize).or_insert_with(|| {
+            let mut size: usize = 0;
+            let p = unsafe { clang_getFileContents(tu, f, &mut size) };
+            (p as usize, if p.is_null() { 0 } else { size })
+        });
+        if p == 0 {
+            return &[];
+        }
+        // SAFETY: clang keeps the buffer alive as long as the TU, which outlives `self`.
+        unsafe { std::slice::from_raw_parts(p as *const u8, size) }
+    }
+
     fn file(&mut self, f: CXFile) -> Arc<str> {
         if f.is_null() {
             return self.no_file.clone();
@@ -136,6 +156,8 @@ pub fn lower_tu(tu: CXTranslationUnit, main: &str) -> TranslationUnit {
     let mut ctx = Ctx {
         tu,
         noreturn: Default::default(),
+        callees_seen: Default::default(),
+        buffers: HashMap::new(),
         files: HashMap::new(),
         no_file: Arc::from(""),
         types: HashMap::new(),
@@ -459,9 +481,19 @@ impl FnLower<'_> {
         if ef.is_null() || (ef == sf && eoff == soff) {
             return None;
         }
-        let toks = cx::tokenize_window(self.ctx.tu, ef, eoff, 64);
-        let first = toks.first()?;
-        (first.kind == CXToken_Identifier).then(|| first.text.clone())
+        // Read the identifier straight from the file buffer: tokenizing here, for every
+        // macro-made literal of a kernel TU, costs more than the whole parse.
+        let text = self.ctx.contents(ef);
+        let rest = text.get(eoff as usize..)?;
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let ident = &rest[..len];
+        if ident.is_empty() || ident[0].is_ascii_digit() {
+            return None;
+        }
+        Some(String::from_utf8_lossy(ident).into_owned())
     }
 
     fn decl_ref(&mut self, c: CXCursor) -> ExprKind {
@@ -573,7 +605,7 @@ impl FnLower<'_> {
         {
             let name = cx::spelling(target);
             // clang prints the noreturn bit of a function type as an attribute.
-            if !self.ctx.noreturn.contains(&name)
+            if self.ctx.callees_seen.insert(name.clone())
                 && cx::type_spelling(cx::cursor_type(cx::referenced(target))).contains("noreturn")
             {
                 self.ctx.noreturn.insert(name.clone());
