@@ -5,11 +5,18 @@ use crate::JoinSemiLattice;
 /// `self ⊒ other`: everything `other` allows, `self` allows too.
 pub trait Subsumes {
     fn subsumes(&self, other: &Self) -> bool;
+
+    /// States of the same class are joined first when a disjunction overflows, so the
+    /// distinctions that matter most (a domain's choice) survive longest.
+    fn merge_class(&self) -> u64 {
+        0
+    }
 }
 
 /// A set of at most `cap` states, each describing some of the paths reaching a point. An
 /// empty set is bottom (no path reaches the point). When an insertion would exceed `cap`,
-/// all states are joined into one: precision degrades, the analysis never blows up.
+/// states of the same [`Subsumes::merge_class`] are joined, and if that is not enough all
+/// of them: precision degrades, the analysis never blows up.
 ///
 /// A state already covered by another ([`Subsumes`]) is not added; this keeps the set small
 /// and makes the collapse a fixpoint (a joined state absorbs the states that follow it round
@@ -44,12 +51,27 @@ impl<S: JoinSemiLattice + Subsumes> Disjunction<S> {
         self.states.retain(|e| !s.subsumes(e));
         self.states.push(s);
         if self.states.len() > self.cap {
-            let mut all = std::mem::take(&mut self.states).into_iter();
-            let mut joined = all.next().expect("more than cap >= 1 states");
-            for s in all {
-                joined.join(&s);
+            // First join within merge classes; only if that is not enough, join everything.
+            let mut groups: Vec<(u64, S)> = Vec::new();
+            for s in std::mem::take(&mut self.states) {
+                let class = s.merge_class();
+                match groups.iter_mut().find(|(c, _)| *c == class) {
+                    Some((_, g)) => {
+                        g.join(&s);
+                    }
+                    None => groups.push((class, s)),
+                }
             }
-            self.states.push(joined);
+            if groups.len() > self.cap {
+                let mut all = groups.into_iter().map(|(_, s)| s);
+                let mut joined = all.next().expect("more than cap >= 1 states");
+                for s in all {
+                    joined.join(&s);
+                }
+                self.states.push(joined);
+            } else {
+                self.states = groups.into_iter().map(|(_, s)| s).collect();
+            }
         }
         true
     }

@@ -290,3 +290,43 @@ fn step_budget_reports_non_convergence() {
     let res = iterate_to_fixpoint(&body, SeenCalls, 2);
     assert!(!res.converged);
 }
+
+/// A toy state whose merge class is its `x`: on overflow, states agreeing on `x` are joined
+/// and the `x` distinction survives.
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Classed {
+    x: bool,
+    n: u32,
+    max: u32,
+}
+impl JoinSemiLattice for Classed {
+    fn join(&mut self, o: &Self) -> bool {
+        let before = self.clone();
+        self.max = self.max.max(o.max).max(o.n).max(self.n);
+        self.n = 0;
+        if self.x != o.x {
+            self.x = false;
+        }
+        *self != before
+    }
+}
+impl Subsumes for Classed {
+    fn subsumes(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn merge_class(&self) -> u64 {
+        self.x as u64
+    }
+}
+
+#[test]
+fn overflow_joins_within_merge_classes_first() {
+    let mut d = Disjunction::bottom(3);
+    for (i, x) in [(1, true), (2, false), (3, true), (4, false)] {
+        d.insert(Classed { x, n: i, max: 0 });
+    }
+    let mut xs: Vec<bool> = d.states().iter().map(|s| s.x).collect();
+    xs.sort();
+    assert_eq!(xs, vec![false, true], "{:?}", d.states());
+    assert!(d.states().iter().all(|s| s.max >= 3));
+}

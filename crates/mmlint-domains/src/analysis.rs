@@ -941,6 +941,20 @@ impl<'a> LockVma<'a> {
                 st.signs.remove(&Place::Deref(p));
             }
         }
+        // A callee given `&vma` may store another VMA there (`hugepage_vma_revalidate(mm,
+        // addr, ..., &vma, cc)`): what it stores is looked up under the current hold.
+        if !self.db.knows(name_of(callee)) {
+            for (a, v) in args.iter().zip(&vals) {
+                let Some(out) = v.addr_of else { continue };
+                let Some(old) = st.vmas.get(&out).cloned() else {
+                    continue;
+                };
+                if a.ty.ptr_depth >= 2 && !old.is_array {
+                    let fresh = self.new_vma(st, &old.lock, &e.span, name_of(callee));
+                    st.vmas.insert(out, fresh);
+                }
+            }
+        }
         let name = match callee {
             Callee::Direct(n) => n.as_str(),
             Callee::Indirect(_) => "",
@@ -1161,6 +1175,13 @@ impl<'a> LockVma<'a> {
     }
 }
 
+fn name_of(c: &Callee) -> &str {
+    match c {
+        Callee::Direct(n) => n,
+        Callee::Indirect(_) => "",
+    }
+}
+
 fn names_global(e: &Expr, name: &str) -> bool {
     if let ExprKind::Global(n) | ExprKind::NamedConst { name: n, .. } = &e.kind {
         if n == name {
@@ -1315,8 +1336,19 @@ fn place_of(e: &Expr) -> Option<Place> {
 }
 
 /// The path `st` continues as when `cond` evaluated to `truth`, or `None` when it cannot.
-fn refine(st: State, cond: &Expr, truth: bool) -> Option<State> {
+fn refine(mut st: State, cond: &Expr, truth: bool) -> Option<State> {
     let c = cond.strip_casts();
+    if let Some(key) = pure_key(c) {
+        let mut vars = Vec::new();
+        collect_locals(c, &mut vars);
+        match st.conds.get(&key) {
+            Some((known, _)) if *known != truth => return None,
+            Some(_) => {}
+            None => {
+                st.conds.insert(key, (truth, vars));
+            }
+        }
+    }
     if let Some(p) = place_of(c) {
         return restrict(st, p, if truth { Sign::NONZERO } else { Sign::ZERO });
     }
@@ -1340,4 +1372,35 @@ fn refine(st: State, cond: &Expr, truth: bool) -> Option<State> {
         }
         _ => Some(st),
     }
+}
+
+/// A span-free rendering of a condition that reads only locals, constants and addresses of
+/// globals, so evaluating it twice without writing those locals gives the same result.
+fn pure_key(e: &Expr) -> Option<String> {
+    Some(match &e.kind {
+        ExprKind::Local(v) => format!("v{}", v.0),
+        ExprKind::IntLit(n) | ExprKind::NamedConst { value: n, .. } => n.to_string(),
+        ExprKind::AddrOf(x) => match &x.kind {
+            ExprKind::Global(g) => format!("&{g}"),
+            _ => return None,
+        },
+        ExprKind::Cast(x) => return pure_key(x),
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => format!("!{}", pure_key(operand)?),
+        ExprKind::Binary { op, lhs, rhs }
+            if op.is_comparison() || matches!(op, BinOp::BitAnd | BinOp::BitOr) =>
+        {
+            format!("({} {:?} {})", pure_key(lhs)?, op, pure_key(rhs)?)
+        }
+        _ => return None,
+    })
+}
+
+fn collect_locals(e: &Expr, out: &mut Vec<VarId>) {
+    if let ExprKind::Local(v) = e.kind {
+        out.push(v);
+    }
+    e.for_each_child(|c| collect_locals(c, out));
 }

@@ -145,6 +145,10 @@ pub struct State {
     pub vmas: BTreeMap<VarId, Prov>,
     pub signs: BTreeMap<Place, Sign>,
     pub aliases: BTreeMap<VarId, (LockKey, String)>,
+    /// Outcomes of branch conditions made only of locals, constants and addresses of
+    /// globals (`mm != &init_mm`), keyed by a span-free rendering, with the locals they
+    /// read: a later branch on the same condition follows the same way.
+    pub conds: BTreeMap<String, (bool, Vec<VarId>)>,
 }
 
 impl State {
@@ -156,6 +160,7 @@ impl State {
     pub fn forget(&mut self, v: VarId) {
         self.signs.remove(&Place::Var(v));
         self.signs.remove(&Place::Deref(v));
+        self.conds.retain(|_, (_, vars)| !vars.contains(&v));
     }
 
     /// The lock's state, creating the entry state the first time a lock is named.
@@ -266,6 +271,7 @@ impl JoinSemiLattice for State {
             Some(())
         });
         changed |= join_maps(&mut self.aliases, &other.aliases, |_, _| None);
+        changed |= join_maps(&mut self.conds, &other.conds, |_, _| None);
         changed
     }
 }
@@ -277,5 +283,26 @@ impl Subsumes for State {
         }
         let mut j = self.clone();
         !j.join(other)
+    }
+
+    /// Paths that agree on every lock's status and on which VMAs dangle are joined first:
+    /// what they disagree on (signs of locals) matters less than keeping a released lock
+    /// apart from a held one.
+    fn merge_class(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (k, l) in &self.locks {
+            k.hash(&mut h);
+            std::mem::discriminant(&l.status).hash(&mut h);
+            if let Status::Held(m) = l.status {
+                m.hash(&mut h);
+            }
+            l.acquired_at.is_some().hash(&mut h);
+        }
+        for (v, p) in &self.vmas {
+            v.hash(&mut h);
+            p.dead.is_some().hash(&mut h);
+        }
+        h.finish()
     }
 }
