@@ -182,6 +182,8 @@ struct DropSplit {
     /// The call takes the lock itself (`lock_mm_and_find_vma()`): a kept lock is this
     /// function's hold. Otherwise the hold it had before continues.
     kept_acquires: bool,
+    /// The call as written, for messages.
+    call: String,
 }
 
 #[derive(Clone, Copy)]
@@ -449,7 +451,7 @@ impl<'a> LockVma<'a> {
                     if let Some(l) = st.locks.get_mut(&d.lock) {
                         l.status = Status::Held(HoldMode::Read);
                         l.acquired_at = Some(d.at.clone());
-                        l.acquired_by = Some(self.text(e));
+                        l.acquired_by = Some(d.call.clone());
                     }
                 }
                 if let Some(p) = flag {
@@ -1050,6 +1052,7 @@ impl<'a> LockVma<'a> {
                     kept_sign: Sign::NONZERO,
                     new_hold_when_kept: true,
                     kept_acquires: src.takes_lock,
+                    call: self.text(e),
                 });
                 // The hold the VMA belongs to starts inside the call.
                 let prov = Prov {
@@ -1125,6 +1128,7 @@ impl<'a> LockVma<'a> {
                         kept_sign: Sign::ONE,
                         new_hold_when_kept: false,
                         kept_acquires: false,
+                        call: self.text(e),
                     });
                 }
                 // The `vmas` output: an array variable, or `&vma` for one page.

@@ -4,6 +4,9 @@
 //! **Invariant:** one file's failure (missing, unparsable, internal panic) is that file's
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
+pub mod batch;
+pub mod kbuild;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 

@@ -1,0 +1,186 @@
+//! Whole-tree runs: read a compile_commands.json, pick the translation units, analyse them
+//! in parallel with a per-TU time limit, and return the outcomes in database order (so the
+//! output does not depend on `-j`).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::kbuild::{split_command, translate};
+use crate::{analyze_file, Config, FileOutcome};
+
+/// One translation unit to analyse.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The file as the database names it, relative to `directory` when it is inside it.
+    pub display: String,
+    pub directory: PathBuf,
+    /// libclang arguments, including `-working-directory`.
+    pub args: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawEntry {
+    directory: Option<String>,
+    file: Option<String>,
+    command: Option<String>,
+    arguments: Option<Vec<String>>,
+}
+
+/// Reads and translates a compile_commands.json. `filters` keep the units whose file (as
+/// displayed) is, or is under, one of the given paths; none keeps all. Errors are one line.
+pub fn load_compdb(path: &Path, filters: &[String]) -> Result<Vec<Unit>, String> {
+    let where_ = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{where_}: cannot read: {e}"))?;
+    let raw: Vec<serde_json::Value> = match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Array(a)) => a,
+        Ok(_) => {
+            return Err(format!(
+                "{where_}: not a compile_commands.json: the top level must be a JSON array"
+            ))
+        }
+        Err(e) => return Err(format!("{where_}: not valid JSON: {e}")),
+    };
+    let db_dir = path.parent().unwrap_or(Path::new("."));
+    let mut units = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, v) in raw.into_iter().enumerate() {
+        let e: RawEntry = serde_json::from_value(v)
+            .map_err(|e| format!("{where_}: entry {i}: wrong shape: {e}"))?;
+        let (Some(dir), Some(file)) = (e.directory, e.file) else {
+            return Err(format!(
+                "{where_}: entry {i}: needs \"directory\" and \"file\""
+            ));
+        };
+        let argv = match (e.arguments, e.command) {
+            (Some(a), _) => a,
+            (None, Some(c)) => {
+                split_command(&c).map_err(|m| format!("{where_}: entry {i}: {m}"))?
+            }
+            (None, None) => {
+                return Err(format!(
+                    "{where_}: entry {i}: needs \"command\" or \"arguments\""
+                ))
+            }
+        };
+        let dir = if Path::new(&dir).is_absolute() {
+            PathBuf::from(dir)
+        } else {
+            db_dir.join(dir)
+        };
+        let abs = if Path::new(&file).is_absolute() {
+            PathBuf::from(&file)
+        } else {
+            dir.join(&file)
+        };
+        if !abs.is_file() {
+            return Err(format!(
+                "{where_}: entry {i}: file {} does not exist",
+                abs.display()
+            ));
+        }
+        let display = abs
+            .strip_prefix(&dir)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| abs.display().to_string());
+        if !filters.is_empty()
+            && !filters.iter().any(|f| {
+                let f = f.trim_end_matches('/');
+                display == f || display.starts_with(&format!("{f}/"))
+            })
+        {
+            continue;
+        }
+        // Assembly and duplicate entries (a file built twice) are not analysed twice.
+        if !display.ends_with(".c") || !seen.insert(display.clone()) {
+            continue;
+        }
+        let mut args = translate(argv.get(1..).unwrap_or(&[])).args;
+        args.push(format!("-working-directory={}", dir.display()));
+        units.push(Unit {
+            display,
+            directory: dir,
+            args,
+        });
+    }
+    Ok(units)
+}
+
+/// What happened to one unit.
+#[derive(Debug)]
+pub struct UnitResult {
+    pub unit: Unit,
+    pub outcome: FileOutcome,
+    pub elapsed: Duration,
+}
+
+/// Analyses `units` on `jobs` threads; each unit gets `timeout`. `progress` is called after
+/// each unit with the number done so far. Results are in the order of `units`.
+pub fn run_units(
+    units: Vec<Unit>,
+    cfg: &Config,
+    jobs: usize,
+    timeout: Duration,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<UnitResult> {
+    let done = AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .expect("thread pool");
+    pool.install(|| {
+        units
+            .into_par_iter()
+            .map(|unit| {
+                let start = Instant::now();
+                let outcome = analyze_with_timeout(&unit, cfg, timeout);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                UnitResult {
+                    unit,
+                    outcome,
+                    elapsed: start.elapsed(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// libclang cannot be interrupted, so a unit runs on its own thread and is abandoned when
+/// it overruns: the run goes on, the stray thread ends with the process.
+fn analyze_with_timeout(unit: &Unit, cfg: &Config, timeout: Duration) -> FileOutcome {
+    let (tx, rx) = mpsc::channel();
+    let unit_c = unit.clone();
+    let cfg_c = Config {
+        clang_args: unit.args.clone(),
+        db: cfg.db.clone(),
+        disabled: cfg.disabled.clone(),
+    };
+    let spawned = std::thread::Builder::new()
+        .name(format!("tu {}", unit.display))
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let path = Path::new(&unit_c.display);
+            let _ = tx.send(analyze_file(path, &cfg_c));
+        });
+    if let Err(e) = spawned {
+        return FileOutcome::Failed {
+            reason: format!("cannot start a thread: {e}"),
+            details: vec![],
+        };
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(o) => o,
+        Err(mpsc::RecvTimeoutError::Timeout) => FileOutcome::Failed {
+            reason: format!("timed out after {} s (--timeout)", timeout.as_secs()),
+            details: vec![],
+        },
+        Err(mpsc::RecvTimeoutError::Disconnected) => FileOutcome::Failed {
+            reason: "internal error: the analysis thread died".into(),
+            details: vec![],
+        },
+    }
+}
