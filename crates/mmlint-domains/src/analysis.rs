@@ -346,6 +346,51 @@ impl<'a> LockVma<'a> {
         })
     }
 
+    /// `t = IS_ERR(p)` (as the CFG hoists `if (IS_ERR(p))`): two paths, one where `p` is an
+    /// error pointer and `t` true, one where it is not and `t` false.
+    fn err_check_split(&mut self, st: &mut State, e: &Expr) -> Option<Vec<State>> {
+        let ExprKind::Assign { op: None, lhs, rhs } = &e.strip_casts().kind else {
+            return None;
+        };
+        let ExprKind::Local(t) = lhs.strip_casts().kind else {
+            return None;
+        };
+        let mut core = rhs.strip_casts();
+        while let ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } = &core.kind
+        {
+            core = operand.strip_casts();
+        }
+        let ExprKind::Call { args, .. } = &core.kind else {
+            return None;
+        };
+        let test = self.db.is_err(core.direct_callee()?)?;
+        let ExprKind::Local(p) = args.get(test.arg)?.strip_casts().kind else {
+            return None;
+        };
+        let mut infeasible = false;
+        self.eval(st, e, &mut infeasible);
+        if infeasible {
+            return Some(vec![]);
+        }
+        let (bad, good) = if test.null_too {
+            (Sign::NEG.union(Sign::ZERO), Sign::POS)
+        } else {
+            (Sign::NEG, Sign::ZERO.union(Sign::POS))
+        };
+        let mut out = Vec::new();
+        for (call_sign, allowed) in [(Sign::ONE, bad), (Sign::ZERO, good)] {
+            let mut s = st.clone();
+            s.forget(t);
+            s.signs
+                .insert(Place::Var(t), self.sign_with_call(rhs, core, call_sign));
+            out.extend(restrict(s, Place::Var(p), allowed));
+        }
+        Some(out)
+    }
+
     /// The sign of `e` when the conditional-acquire call inside it returned `call_sign`.
     fn sign_with_call(&self, e: &Expr, call: &Expr, call_sign: Sign) -> Sign {
         if std::ptr::eq(e, call) {
@@ -408,6 +453,9 @@ impl<'a> LockVma<'a> {
                 }
             }
             return vec![ok, fail];
+        }
+        if let Some(split) = self.err_check_split(&mut st, e) {
+            return split;
         }
         let mut infeasible = false;
         self.drop_split = None;
@@ -733,9 +781,12 @@ impl<'a> LockVma<'a> {
                         }
                     }
                     // A store through a VMA (`vma->vm_flags = x`) is a use; the stored
-                    // value escapes.
+                    // value escapes, and conditions on that place are stale.
                     _ => {
                         self.eval(st, lhs, infeasible);
+                        if let Some(place) = pure_key(lhs) {
+                            st.conds.retain(|k, _| !k.contains(&place));
+                        }
                     }
                 }
                 r
@@ -1153,6 +1204,12 @@ impl<'a> LockVma<'a> {
             }
             return Val::default();
         }
+        if self.db.is_err_ptr(name) {
+            return Val {
+                sign: Some(Sign::NEG),
+                ..Val::default()
+            };
+        }
         if let Some(p) = self.db.pin(name) {
             // The reference pins the object, whichever local names it: `pol_refcount = pol;
             // mpol_get(pol);` keeps pol_refcount valid too.
@@ -1389,6 +1446,15 @@ fn pure_key(e: &Expr) -> Option<String> {
             _ => return None,
         },
         ExprKind::Cast(x) => return pure_key(x),
+        // `b->memory`, `ifh->nr_file_filters`: tested twice around a locked region. Like
+        // Smatch, assume nothing but a store to the same place changes it in between.
+        ExprKind::Member { base, field, arrow } => {
+            format!(
+                "{}{}{field}",
+                pure_key(base)?,
+                if *arrow { "->" } else { "." }
+            )
+        }
         ExprKind::Unary {
             op: UnOp::Not,
             operand,

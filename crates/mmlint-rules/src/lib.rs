@@ -104,6 +104,17 @@ pub struct Pin {
     pub arg: usize,
 }
 
+/// A test for error pointers: `IS_ERR(p)`, `IS_ERR_OR_NULL(p)`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsErr {
+    pub name: String,
+    pub arg: usize,
+    /// Also true for NULL.
+    #[serde(default)]
+    pub null_too: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GupFn {
@@ -155,6 +166,10 @@ struct RulesFile {
     unlockable_flag: Option<String>,
     #[serde(default)]
     gup: Vec<GupFn>,
+    #[serde(default)]
+    err_ptr: Vec<String>,
+    #[serde(default)]
+    is_err: Vec<IsErr>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -184,6 +199,9 @@ pub struct ApiDb {
     pub no_deref: Vec<String>,
     pub noreturn: Vec<String>,
     pub unlockable_flag: Option<String>,
+    /// Functions returning an error pointer.
+    pub err_ptr: Vec<String>,
+    is_err: HashMap<String, IsErr>,
     locks: HashMap<String, LockFn>,
     vma_sources: HashMap<String, VmaSource>,
     pins: HashMap<String, Pin>,
@@ -198,6 +216,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("rules/vma.toml", include_str!("../../../rules/vma.toml")),
     ("rules/gup.toml", include_str!("../../../rules/gup.toml")),
+    (
+        "rules/errors.toml",
+        include_str!("../../../rules/errors.toml"),
+    ),
 ];
 
 impl ApiDb {
@@ -308,6 +330,11 @@ impl ApiDb {
             }
             self.gup.insert((g.name.clone(), g.args), g);
         }
+        for t in parsed.is_err {
+            check_name(&t.name).map_err(&err)?;
+            self.is_err.insert(t.name.clone(), t);
+        }
+        self.err_ptr.extend(parsed.err_ptr);
         self.lock_fields.extend(parsed.lock_fields);
         self.mm_tree_fields.extend(parsed.mm_tree_fields);
         self.vma_fields.extend(parsed.vma_field);
@@ -360,6 +387,12 @@ impl ApiDb {
         self.vma_fields
             .iter()
             .any(|f| f.record == record && f.field == field)
+    }
+    pub fn is_err(&self, name: &str) -> Option<&IsErr> {
+        self.is_err.get(name)
+    }
+    pub fn is_err_ptr(&self, name: &str) -> bool {
+        self.err_ptr.iter().any(|n| n == name)
     }
     pub fn is_noreturn(&self, name: &str) -> bool {
         self.noreturn.iter().any(|n| n == name)

@@ -97,7 +97,8 @@ fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
         keys.dedup();
         let is_error = |s: Sign| {
             if returns_pointer {
-                s == Sign::ZERO
+                // NULL, or an error pointer.
+                !s.is_empty() && Sign::NEG.union(Sign::ZERO).contains(s)
             } else {
                 !s.contains(Sign::ZERO) && s.contains(Sign::NEG) && s != Sign::TOP
             }
@@ -114,7 +115,16 @@ fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
             }
             for r in rets.iter() {
                 let Some(h) = holding(r) else { continue };
-                let same_class = released.iter().find(|n| !n.sign.meet(r.sign).is_empty());
+                // An unknown value is only "the same class" as another unknown value: a
+                // helper returning `proc_get_vma()` with the lock and `ERR_PTR(-EINTR)`
+                // without it is the kernel's convention, not a leak.
+                let same_class = released.iter().find(|n| {
+                    if n.sign == Sign::TOP || r.sign == Sign::TOP {
+                        n.sign == r.sign
+                    } else {
+                        !n.sign.meet(r.sign).is_empty()
+                    }
+                });
                 let error = is_error(r.sign);
                 let other = match (same_class, error) {
                     (Some(n), _) => n,
