@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
 use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, ResultsVisitor};
-use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Span, UnOp, VarId};
+use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Function, Span, UnOp, VarId};
 use mmlint_rules::{ApiDb, LockAction, LockFn, LockKind, Mode, SucceedsWhen};
 
 use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
@@ -1351,7 +1351,8 @@ impl Analysis for LockVma<'_> {
         match (term, edge) {
             (Terminator::Branch { cond }, EdgeKind::True | EdgeKind::False) => {
                 let truth = *edge == EdgeKind::True;
-                state.flat_map(|st| refine(st, cond, truth));
+                let func = &self.body.func;
+                state.flat_map(|st| refine(st, cond, truth, func));
             }
             (Terminator::Switch { discr }, EdgeKind::Case { lo, hi }) => {
                 if let Some(p) = place_of(discr) {
@@ -1397,7 +1398,7 @@ fn place_of(e: &Expr) -> Option<Place> {
 }
 
 /// The path `st` continues as when `cond` evaluated to `truth`, or `None` when it cannot.
-fn refine(mut st: State, cond: &Expr, truth: bool) -> Option<State> {
+fn refine(mut st: State, cond: &Expr, truth: bool, func: &Function) -> Option<State> {
     let c = cond.strip_casts();
     if let Some(key) = pure_key(c) {
         let mut vars = Vec::new();
@@ -1411,13 +1412,18 @@ fn refine(mut st: State, cond: &Expr, truth: bool) -> Option<State> {
         }
     }
     if let Some(p) = place_of(c) {
-        return restrict(st, p, if truth { Sign::NONZERO } else { Sign::ZERO });
+        // A pointer that passes `if (p)` is taken to be a valid one: kernel functions return
+        // either NULL or an error pointer for failure, so an error pointer is told apart by
+        // IS_ERR(), not by a NULL test.
+        let is_ptr = matches!(p, Place::Var(v) if func.var(v).ty.is_pointer());
+        let truthy = if is_ptr { Sign::POS } else { Sign::NONZERO };
+        return restrict(st, p, if truth { truthy } else { Sign::ZERO });
     }
     match &c.kind {
         ExprKind::Unary {
             op: UnOp::Not,
             operand,
-        } => refine(st, operand, !truth),
+        } => refine(st, operand, !truth, func),
         ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
             let op = if truth { *op } else { negate(*op) };
             match (
