@@ -205,8 +205,6 @@ struct Val {
     sign: Option<Sign>,
     /// `&local`: out-parameters.
     addr_of: Option<VarId>,
-    /// The expression as written.
-    text: String,
 }
 
 impl Val {
@@ -591,13 +589,13 @@ impl<'a> LockVma<'a> {
             } else {
                 st.signs.get(&Place::Var(v)).copied()
             },
-            text: self.text(e),
             ..Val::default()
         };
         if let Some(a) = st.aliases.get(&v) {
             val.lock = Some(a.clone());
         } else if self.is_mm_ptr(e) {
-            val.lock = Some((Arc::from(val.text.as_str()), val.text.clone()));
+            let text = self.text(e);
+            val.lock = Some((Arc::from(text.as_str()), text));
         }
         val
     }
@@ -607,13 +605,12 @@ impl<'a> LockVma<'a> {
         match &e.kind {
             ExprKind::Local(v) => self.local_val(st, *v, e),
             ExprKind::Global(_) => {
-                let text = self.text(e);
-                let lock = self
-                    .is_mm_ptr(e)
-                    .then(|| (Arc::from(text.as_str()), text.clone()));
+                let lock = self.is_mm_ptr(e).then(|| {
+                    let text = self.text(e);
+                    (Arc::from(text.as_str()), text)
+                });
                 Val {
                     lock,
-                    text,
                     ..Val::default()
                 }
             }
@@ -687,7 +684,6 @@ impl<'a> LockVma<'a> {
                             is_array: false,
                             ..p.clone()
                         }),
-                        text: self.text(e),
                         ..Val::default()
                     },
                     Some(p) => {
@@ -849,7 +845,6 @@ impl<'a> LockVma<'a> {
         arrow: bool,
         reads: bool,
     ) -> Val {
-        let text = self.text(e);
         if let Some(p) = &b.prov {
             if arrow && reads && !p.is_array {
                 self.use_vma(st, p, base);
@@ -863,10 +858,9 @@ impl<'a> LockVma<'a> {
                         .locks
                         .get(&p.lock)
                         .map(|l| l.display.clone())
-                        .unwrap_or(text.clone());
+                        .unwrap_or_else(|| self.text(e));
                     return Val {
                         lock: Some((p.lock.clone(), display)),
-                        text,
                         ..Val::default()
                     };
                 }
@@ -880,14 +874,12 @@ impl<'a> LockVma<'a> {
                         derived_from: None,
                         ..p.clone()
                     }),
-                    text,
                     ..Val::default()
                 };
             }
             if e.ty.is_pointer() || !reads {
                 return Val {
                     prov: Some(self.derive(p, base, field)),
-                    text,
                     ..Val::default()
                 };
             }
@@ -902,7 +894,6 @@ impl<'a> LockVma<'a> {
             {
                 return Val {
                     lock: Some(lock.clone()),
-                    text,
                     ..Val::default()
                 };
             }
@@ -919,22 +910,18 @@ impl<'a> LockVma<'a> {
                         dead: None,
                         is_array: false,
                     }),
-                    text,
                     ..Val::default()
                 };
             }
         }
         if self.is_mm_ptr(e) {
+            let text = self.text(e);
             return Val {
-                lock: Some((Arc::from(text.as_str()), text.clone())),
-                text,
+                lock: Some((Arc::from(text.as_str()), text)),
                 ..Val::default()
             };
         }
-        Val {
-            text,
-            ..Val::default()
-        }
+        Val::default()
     }
 
     fn new_vma(&self, st: &State, key: &LockKey, at: &Span, source: &str) -> Prov {

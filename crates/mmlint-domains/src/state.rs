@@ -277,12 +277,39 @@ impl JoinSemiLattice for State {
 }
 
 impl Subsumes for State {
+    /// `join(self, other) == self`, decided without building the join (this runs for every
+    /// state inserted into a disjunction).
     fn subsumes(&self, other: &Self) -> bool {
         if self == other {
             return true;
         }
-        let mut j = self.clone();
-        !j.join(other)
+        let locks_ok = other.locks.iter().all(|(k, o)| match self.locks.get(k) {
+            Some(s) => {
+                (s.status == o.status || s.status == Status::Maybe)
+                    && (s.acquired_at.is_some() || o.acquired_at.is_none())
+                    && (s.acquired_by.is_some() || o.acquired_by.is_none())
+            }
+            None => false,
+        }) && self.locks.iter().all(|(k, s)| {
+            other.locks.contains_key(k) || matches!(s.status, Status::Unknown | Status::Maybe)
+        });
+        locks_ok
+            && other.vmas.iter().all(|(k, o)| match self.vmas.get(k) {
+                Some(s) => !(s.dead.is_none() && o.dead.is_some()),
+                None => false,
+            })
+            && self
+                .signs
+                .iter()
+                .all(|(k, s)| other.signs.get(k).is_some_and(|o| s.contains(*o)))
+            && self
+                .aliases
+                .iter()
+                .all(|(k, s)| other.aliases.get(k) == Some(s))
+            && self
+                .conds
+                .iter()
+                .all(|(k, s)| other.conds.get(k) == Some(s))
     }
 
     /// Paths that agree on every lock's status and on which VMAs dangle are joined first:

@@ -41,7 +41,11 @@ pub enum FileOutcome {
 const SHOWN_PARSE_ERRORS: usize = 3;
 
 pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
-    let tu = match mmlint_frontend::parse_file(path, &cfg.clang_args) {
+    // Only functions that mention the API are lowered: the others cannot produce a finding
+    // (the analysis skips them anyway, see `is_relevant`), and lowering them would cost as
+    // much as clang's whole parse.
+    let filter = std::sync::Arc::new(mmlint_frontend::Prefilter::new(&cfg.db.interesting_words()));
+    let tu = match mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, Some(filter)) {
         Ok(tu) => tu,
         Err(e) => {
             return FileOutcome::Failed {

@@ -68,10 +68,36 @@ impl std::error::Error for FrontendError {}
 /// Parsing and lowering run on an internal thread with a large stack, so callers need no
 /// special stack size for deeply nested kernel expressions.
 pub fn parse_file(path: &Path, args: &[String]) -> Result<TranslationUnit, FrontendError> {
+    parse_file_filtered(path, args, None)
+}
+
+/// Which function bodies to lower: those whose source text contains one of the words.
+/// Lowering costs as much as clang's parse, and almost every function of a kernel TU (the
+/// headers' inline helpers) has nothing to do with what the caller looks for.
+///
+/// The test is on the text as written, so a body that reaches a word only through a macro
+/// defined elsewhere is skipped: callers pass the names their macros expand from too.
+pub struct Prefilter(aho_corasick::AhoCorasick);
+
+impl Prefilter {
+    pub fn new<S: AsRef<[u8]>>(words: &[S]) -> Prefilter {
+        Prefilter(aho_corasick::AhoCorasick::new(words).expect("plain words build an automaton"))
+    }
+    pub fn matches(&self, text: &[u8]) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+/// [`parse_file`], lowering only the functions `filter` keeps (all without one).
+pub fn parse_file_filtered(
+    path: &Path,
+    args: &[String],
+    filter: Option<std::sync::Arc<Prefilter>>,
+) -> Result<TranslationUnit, FrontendError> {
     if !path.is_file() && !is_file_in_working_dir(path, args) {
         return Err(FrontendError::FileNotFound(path.display().to_string()));
     }
-    run_isolated(path.to_path_buf(), None, args.to_vec())
+    run_isolated(path.to_path_buf(), None, args.to_vec(), filter)
 }
 
 /// Like [`parse_file`], but the main file's contents are `contents` (an unsaved buffer) and
@@ -81,7 +107,12 @@ pub fn parse_source(
     contents: &str,
     args: &[String],
 ) -> Result<TranslationUnit, FrontendError> {
-    run_isolated(path.to_path_buf(), Some(contents.to_owned()), args.to_vec())
+    run_isolated(
+        path.to_path_buf(),
+        Some(contents.to_owned()),
+        args.to_vec(),
+        None,
+    )
 }
 
 /// Renders the raw clang cursor tree of every function definition in the main file, one
@@ -144,10 +175,15 @@ fn run_isolated(
     path: PathBuf,
     contents: Option<String>,
     args: Vec<String>,
+    filter: Option<std::sync::Arc<Prefilter>>,
 ) -> Result<TranslationUnit, FrontendError> {
     on_big_stack(move || {
         with_tu(&path, contents.as_deref(), &args, |tu| {
-            Ok(lower::lower_tu(tu, &path.to_string_lossy()))
+            Ok(lower::lower_tu(
+                tu,
+                &path.to_string_lossy(),
+                filter.as_deref(),
+            ))
         })
     })
 }

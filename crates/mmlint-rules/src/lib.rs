@@ -400,6 +400,26 @@ impl ApiDb {
     pub fn is_no_deref(&self, name: &str) -> bool {
         self.no_deref.iter().any(|n| n == name)
     }
+    /// Words whose presence in a function's text makes it worth lowering and analysing:
+    /// every API name of the tables, the VMA struct tag and the mm fields the analysis
+    /// follows.
+    pub fn interesting_words(&self) -> Vec<String> {
+        let mut w: Vec<String> = self
+            .locks
+            .keys()
+            .chain(self.vma_sources.keys())
+            .chain(self.gup.keys().map(|(n, _)| n))
+            .cloned()
+            .collect();
+        w.push(self.vma_record.clone());
+        w.extend(self.lock_fields.iter().cloned());
+        w.extend(self.mm_tree_fields.iter().cloned());
+        w.extend(self.vma_fields.iter().map(|f| f.field.clone()));
+        w.sort();
+        w.dedup();
+        w
+    }
+
     /// True when `name` is known to any table: a quick filter for functions worth analysing.
     pub fn knows(&self, name: &str) -> bool {
         self.locks.contains_key(name)
