@@ -46,6 +46,9 @@ impl FnCx<'_> {
             message,
             notes,
             function: self.body.func.name.clone(),
+            fingerprint: String::new(),
+            fix: None,
+            suppression: None,
         }
     }
 }

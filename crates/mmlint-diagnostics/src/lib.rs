@@ -20,10 +20,33 @@ impl Severity {
 }
 
 /// A secondary location: where the VMA was obtained, where the lock was taken or released.
+/// Notes are in the order things happened on the path, before the primary location.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Note {
     pub span: Span,
     pub message: String,
+}
+
+/// One textual replacement; `span` is the replaced range (inclusive end, as in the IR).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A mechanical fix for a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// An inline suppression that matched this finding (`/* mmlint-ignore RULE: reason */`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Suppression {
+    pub reason: String,
+    /// Where the suppression comment is.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +59,13 @@ pub struct Diagnostic {
     pub notes: Vec<Note>,
     /// The function the finding is in.
     pub function: String,
+    /// Stable identity across unrelated edits (see docs/fingerprints.md); empty until the
+    /// driver computes it from the source text.
+    pub fingerprint: String,
+    pub fix: Option<Fix>,
+    /// Set when an inline suppression covers the finding: renderers that can say so (SARIF)
+    /// keep it, the others drop it.
+    pub suppression: Option<Suppression>,
 }
 
 impl Diagnostic {

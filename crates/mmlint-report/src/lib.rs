@@ -64,6 +64,9 @@ mod tests {
                 },
             ],
             function: "f".into(),
+            fingerprint: String::new(),
+            fix: None,
+            suppression: None,
         };
         let mut out = Vec::new();
         render_gcc(&mut out, &[d]).unwrap();
