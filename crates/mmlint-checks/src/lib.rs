@@ -13,6 +13,7 @@ use mmlint_domains::FnFacts;
 use mmlint_ir::Span;
 
 pub mod rules;
+pub mod suppress;
 
 /// What a rule is, for `mmlint rules`, docs and SARIF.
 #[derive(Debug)]
@@ -73,6 +74,18 @@ pub fn registry() -> &'static [&'static dyn Check] {
 
 pub fn find_rule(id: &str) -> Option<&'static dyn Check> {
     registry().iter().copied().find(|c| c.meta().id == id)
+}
+
+/// Every rule id mmlint can report: the checks, then the suppression rules.
+pub fn all_rules() -> Vec<&'static RuleMeta> {
+    let mut v: Vec<&'static RuleMeta> = registry().iter().map(|c| c.meta()).collect();
+    v.push(&suppress::INVALID_SUPPRESSION);
+    v.push(&suppress::UNUSED_SUPPRESSION);
+    v
+}
+
+pub fn find_rule_meta(id: &str) -> Option<&'static RuleMeta> {
+    all_rules().into_iter().find(|m| m.id == id)
 }
 
 /// Runs every enabled check on one function; diagnostics at the same place for the same

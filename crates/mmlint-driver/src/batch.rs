@@ -158,6 +158,7 @@ fn analyze_with_timeout(unit: &Unit, cfg: &Config, timeout: Duration) -> FileOut
         clang_args: unit.args.clone(),
         db: cfg.db.clone(),
         disabled: cfg.disabled.clone(),
+        report_unused_suppressions: cfg.report_unused_suppressions,
     };
     let spawned = std::thread::Builder::new()
         .name(format!("tu {}", unit.display))

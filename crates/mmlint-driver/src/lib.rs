@@ -8,7 +8,7 @@ pub mod batch;
 pub mod kbuild;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mmlint_cfg::Body;
 use mmlint_checks::{run_checks, FnCx};
@@ -21,6 +21,8 @@ pub struct Config {
     pub clang_args: Vec<String>,
     pub db: ApiDb,
     pub disabled: Vec<String>,
+    /// Also report `mmlint-ignore` comments that suppress nothing.
+    pub report_unused_suppressions: bool,
 }
 
 #[derive(Debug)]
@@ -54,7 +56,47 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
             }
         }
     };
-    analyze_parsed(&tu, cfg)
+    let mut outcome = analyze_parsed(&tu, cfg);
+    if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
+        source_identity(path, diagnostics, cfg);
+    }
+    outcome
+}
+
+/// The directory relative paths are resolved against: clang's `-working-directory`, or
+/// the current one.
+fn base_dir(args: &[String]) -> PathBuf {
+    args.iter()
+        .rev()
+        .find_map(|a| a.strip_prefix("-working-directory=").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Fingerprints and inline suppressions, from the text of the files the findings are in
+/// (and of the main file, for unused suppressions).
+fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
+    let base = base_dir(&cfg.clang_args);
+    let mut files: Vec<String> = diags.iter().map(|d| d.span.start.file.to_string()).collect();
+    files.push(main.display().to_string());
+    files.sort();
+    files.dedup();
+    let mut extra = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(base.join(&f)) else {
+            continue;
+        };
+        mmlint_checks::suppress::fingerprint(&f, &text, diags);
+        let known = |r: &str| mmlint_checks::find_rule_meta(r).is_some();
+        extra.extend(mmlint_checks::suppress::apply_suppressions(
+            &f,
+            &text,
+            diags,
+            known,
+            cfg.report_unused_suppressions && f == main.display().to_string(),
+        ));
+    }
+    diags.extend(extra);
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// Analyses an already parsed unit (tests, editors with unsaved buffers).
