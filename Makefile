@@ -4,7 +4,7 @@
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MMLINT := target/release/mmlint
 
-.PHONY: deps demo test
+.PHONY: deps demo test sarif-tools
 
 deps:
 	@if ! dpkg -s libclang-19-dev >/dev/null 2>&1; then \
@@ -19,7 +19,23 @@ demo: deps
 	$(MMLINT) check testdata/demo/demo.c -- -nostdinc -I testdata/include; \
 		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
 
-test: deps
+# Microsoft's SARIF validator (the SARIF SDK's multitool, a self-contained .NET build shipped
+# in the npm package) for the SARIF output test; npm and node are on the machines.
+SARIF_TOOLS := target/sarif-tools
+SARIF_MULTITOOL_VERSION := 5.7.0
+
+sarif-tools:
+	@if ! [ -x $(SARIF_TOOLS)/node_modules/.bin/sarif-multitool ] || \
+	    ! grep -qs '"version": "$(SARIF_MULTITOOL_VERSION)"' \
+	      $(SARIF_TOOLS)/node_modules/@microsoft/sarif-multitool/package.json; then \
+		echo "installing @microsoft/sarif-multitool@$(SARIF_MULTITOOL_VERSION) (npm) into $(SARIF_TOOLS)"; \
+		mkdir -p $(SARIF_TOOLS) && \
+		npm install --prefix $(SARIF_TOOLS) --no-audit --no-fund --loglevel=error \
+			@microsoft/sarif-multitool@$(SARIF_MULTITOOL_VERSION) && \
+		chmod u+x $(SARIF_TOOLS)/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; \
+	fi
+
+test: deps sarif-tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -q -- -D warnings
 	cargo test --workspace -q

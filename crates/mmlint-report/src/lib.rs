@@ -1,25 +1,162 @@
 //! Renderers: the only crate that knows output formats. Each format is a function over
-//! diagnostics; today gcc-style lines (what Kbuild logs, editors' error parsers and
-//! `make C=1` users read).
+//! diagnostics and the files that could not be analysed:
+//!
+//! - `gcc`: `file:line:col: warning: message [rule]` lines (what Kbuild logs, editors' error
+//!   parsers and `make C=1` users read);
+//! - `human`: rustc-style snippets with the path that leads to the bug (codespan-reporting);
+//! - `json`: one JSON object per line, the schema in docs/json.md;
+//! - `sarif`: SARIF 2.1.0 for code-scanning services and SARIF viewers.
+//!
+//! Suppressed diagnostics are dropped by every format but SARIF, which keeps them marked as
+//! suppressed in source.
 
+use std::fmt;
 use std::io::{self, Write};
+use std::path::Path;
+use std::str::FromStr;
 
 use mmlint_diagnostics::Diagnostic;
+
+mod human;
+mod json;
+mod paths;
+mod sarif;
+
+/// Where the rule pages are published; a rule's page is `<RULES_URL>/<id>.md`.
+pub const RULES_URL: &str = "https://github.com/mmlint/mmlint/blob/main/docs/rules";
+/// The project's home page (SARIF `tool.driver.informationUri`).
+pub const INFORMATION_URI: &str = "https://github.com/mmlint/mmlint";
+
+/// The documentation page of a rule.
+pub fn rule_url(id: &str) -> String {
+    format!("{RULES_URL}/{id}.md")
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Gcc,
+    Human,
+    Json,
+    Sarif,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Gcc, Format::Human, Format::Json, Format::Sarif];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Gcc => "gcc",
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of [`Format::from_str`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown output format '{}' (expected gcc, human, json or sarif)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
+}
+
+/// A file that could not be analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// As the user named it (relative paths are relative to [`RenderCx::base_dir`]).
+    pub path: String,
+    pub reason: String,
+    /// clang's first errors, one per line.
+    pub details: Vec<String>,
+}
+
+/// What the renderers need besides the diagnostics.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderCx<'a> {
+    /// Absolute; SARIF artifact URIs are relative to it (`uriBaseId` `%SRCROOT%`).
+    pub srcroot: &'a Path,
+    /// Absolute directory relative diagnostic paths are relative to (the renderers read the
+    /// sources for snippets and SARIF columns).
+    pub base_dir: &'a Path,
+    /// ANSI colour (human format only).
+    pub color: bool,
+    /// The tool's version.
+    pub version: &'a str,
+    pub failures: &'a [Failure],
+}
+
+/// Writes `diags` (in the order given) and `cx.failures` in `format`.
+pub fn render(
+    format: Format,
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    cx: &RenderCx,
+) -> io::Result<()> {
+    match format {
+        Format::Gcc => {
+            let shown: Vec<Diagnostic> = unsuppressed(diags).cloned().collect();
+            render_gcc(out, &shown)?;
+            for f in cx.failures {
+                render_file_error(out, &f.path, &f.reason, &f.details)?;
+            }
+            Ok(())
+        }
+        Format::Human => human::render(out, diags, cx),
+        Format::Json => json::render(out, diags, cx),
+        Format::Sarif => sarif::render(out, diags, cx),
+    }
+}
+
+fn unsuppressed(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
+    diags.iter().filter(|d| d.suppression.is_none())
+}
 
 /// `file:line:col: warning: message [rule]`, then one `note:` line per secondary location.
 pub fn render_gcc(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
     for d in diags {
-        writeln!(
-            out,
-            "{}: {}: {} [{}]",
-            d.span.start,
-            d.severity.as_str(),
-            d.message,
-            d.rule
-        )?;
-        for n in &d.notes {
-            writeln!(out, "{}: note: {}", n.span.start, n.message)?;
-        }
+        render_gcc_one(out, d)?;
+    }
+    Ok(())
+}
+
+fn render_gcc_one(out: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: {}: {} [{}]",
+        d.span.start,
+        d.severity.as_str(),
+        d.message,
+        d.rule
+    )?;
+    for n in &d.notes {
+        writeln!(out, "{}: note: {}", n.span.start, n.message)?;
     }
     Ok(())
 }
@@ -76,5 +213,14 @@ mod tests {
              mm/foo.c:37:8: note: 'vma' obtained here, under mmap_read_lock(mm) taken at line 35\n\
              mm/foo.c:40:2: note: lock released here\n"
         );
+    }
+
+    #[test]
+    fn formats_parse_and_print() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
+        let e = "xml".parse::<Format>().unwrap_err();
+        assert!(e.to_string().contains("'xml'"), "{e}");
     }
 }
