@@ -87,7 +87,11 @@ pub fn apply_suppressions(
         };
         if let Some(problem) = problem {
             used[ci] = true;
-            extra.push(meta_diag(&INVALID_SUPPRESSION, at(c), format!("suppression {problem}")));
+            extra.push(meta_diag(
+                &INVALID_SUPPRESSION,
+                at(c),
+                format!("suppression {problem}"),
+            ));
         }
     }
     for d in diags.iter_mut() {
@@ -141,7 +145,10 @@ fn meta_diag(meta: &RuleMeta, span: Span, message: String) -> Diagnostic {
 /// The statement text a fingerprint is made of: the reported line without comments, with
 /// runs of whitespace collapsed.
 fn normalized_line(text: &str, line: u32) -> String {
-    let raw = text.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let raw = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     let mut no_comments = String::new();
     let mut rest = raw;
     while let Some(start) = rest.find("/*") {
@@ -206,7 +213,8 @@ mod tests {
         }
     }
 
-    const SRC: &str = "int f(void)\n{\n\tfoo(vma->x);\n\tbar();\n}\nint g(void)\n{\n\treturn vma->y;\n}\n";
+    const SRC: &str =
+        "int f(void)\n{\n\tfoo(vma->x);\n\tbar();\n}\nint g(void)\n{\n\treturn vma->y;\n}\n";
 
     fn fp(src: &str, line: u32, function: &str) -> String {
         let mut d = vec![diag(line, "dangling-vma", function)];
@@ -241,12 +249,19 @@ mod tests {
         let mut d = vec![diag(3, "dangling-vma", "f"), diag(4, "dangling-vma", "f")];
         let known = |r: &str| r == "dangling-vma" || r == "mmap-lock-leak";
         let extra = apply_suppressions("a.c", src, &mut d, known, true);
-        assert_eq!(d[0].suppression.as_ref().unwrap().reason, "pinned by get_file()");
+        assert_eq!(
+            d[0].suppression.as_ref().unwrap().reason,
+            "pinned by get_file()"
+        );
         assert!(d[1].suppression.is_none());
         let msgs: Vec<(u32, &str)> = extra.iter().map(|e| (e.span.start.line, e.rule)).collect();
         assert_eq!(
             msgs,
-            vec![(4, "invalid-suppression"), (5, "invalid-suppression"), (6, "unused-suppression")]
+            vec![
+                (4, "invalid-suppression"),
+                (5, "invalid-suppression"),
+                (6, "unused-suppression")
+            ]
         );
         assert!(extra[0].message.contains("no reason"));
         assert!(extra[1].message.contains("unknown rule 'no-such-rule'"));

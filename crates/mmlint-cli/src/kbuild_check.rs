@@ -6,7 +6,7 @@
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--rules-dir=DIR`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
 
@@ -84,7 +84,6 @@ pub fn run(args: &[String]) -> u8 {
         &file,
         outcome,
         &mut HashSet::new(),
-        &mut BTreeMap::new(),
         &mut status,
     );
     match status {

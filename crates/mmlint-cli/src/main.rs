@@ -3,17 +3,21 @@
 //! Two front doors: the subcommands (`mmlint check …`), and Kbuild's checker protocol
 //! (`make C=1 CHECK=mmlint`), where mmlint is called like a compiler with no subcommand.
 
+mod baseline;
+mod config;
 mod kbuild_check;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use mmlint_diagnostics::Diagnostic;
 use mmlint_driver::batch::{load_compdb, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
+use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::ApiDb;
 
 /// Finds mmap_lock / VMA lifetime bugs in Linux kernel C code.
@@ -26,7 +30,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 struct CommonOpts {
     /// Extra rules-data directory (*.toml), layered over the built-in rules/.
     #[arg(long, value_name = "DIR")]
@@ -36,9 +40,59 @@ struct CommonOpts {
     disable: Vec<String>,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Gcc,
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct OutputOpts {
+    /// Output format (default: human on a terminal, gcc otherwise).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Colour in the human format.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+    /// SARIF artifact URIs are relative to DIR (default: the current directory, or the
+    /// compile_commands.json directory with -p).
+    #[arg(long, value_name = "DIR")]
+    srcroot: Option<PathBuf>,
+    /// Report only findings whose fingerprint is not in FILE (an earlier SARIF or JSON run).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's findings to FILE (JSON lines) for --baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Print the number of findings per rule on stderr.
+    #[arg(long)]
+    statistics: bool,
+    /// Report mmlint-ignore comments that suppress nothing.
+    #[arg(long)]
+    report_unused_suppressions: bool,
+    /// Settings file (default: the nearest mmlint.toml at or above the current directory).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+// Parsed once at start-up: the size of the `check` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
-    /// Analyse C files (or a compile_commands.json) and print diagnostics gcc-style.
+    /// Analyse C files (or a compile_commands.json) and report mmap_lock/VMA bugs.
     Check {
         /// C files to analyse; with -p, paths (files or directories) selecting units.
         paths: Vec<PathBuf>,
@@ -56,6 +110,8 @@ enum Command {
         exit_zero: bool,
         #[command(flatten)]
         common: CommonOpts,
+        #[command(flatten)]
+        output: OutputOpts,
         /// Compiler arguments for clang (include paths, defines), after `--`.
         #[arg(last = true, value_name = "COMPILER_ARGS")]
         compiler_args: Vec<String>,
@@ -79,7 +135,7 @@ enum Command {
 }
 
 /// 0: no findings; 1: findings; 2: a file could not be analysed, or a usage error.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum ExitStatus {
     Clean = 0,
     Findings = 1,
@@ -106,31 +162,17 @@ fn main() -> ExitCode {
             timeout,
             exit_zero,
             common,
+            output,
             compiler_args,
         } => {
-            let status = match setup(&common) {
-                Err(s) => s,
-                Ok(cfg) => match compdb {
-                    Some(db) => {
-                        let cfg = Config {
-                            clang_args: compiler_args,
-                            ..cfg
-                        };
-                        batch(&db, &paths, cfg, jobs, Duration::from_secs(timeout))
-                    }
-                    None if paths.is_empty() => {
-                        eprintln!("mmlint: error: no files to check (give FILE... or -p compile_commands.json)");
-                        ExitStatus::ToolError
-                    }
-                    None => check_files(
-                        &paths,
-                        Config {
-                            clang_args: compiler_args,
-                            ..cfg
-                        },
-                    ),
-                },
+            let run = CheckRun {
+                paths,
+                compdb,
+                jobs,
+                timeout: Duration::from_secs(timeout),
+                compiler_args,
             };
+            let status = check(run, common, &output);
             if exit_zero && status == ExitStatus::Findings {
                 ExitStatus::Clean
             } else {
@@ -138,15 +180,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Rules => {
-            for c in mmlint_checks::registry() {
-                let m = c.meta();
+            for m in mmlint_checks::all_rules() {
                 println!("{:<28} {:<8} {}", m.id, m.severity.as_str(), m.summary);
             }
             ExitStatus::Clean
         }
-        Command::Explain { rule } => match mmlint_checks::find_rule(&rule) {
-            Some(c) => {
-                print!("{}", c.meta().doc);
+        Command::Explain { rule } => match mmlint_checks::find_rule_meta(&rule) {
+            Some(m) => {
+                print!("{}", m.doc);
                 ExitStatus::Clean
             }
             None => {
@@ -178,7 +219,7 @@ fn main() -> ExitCode {
 /// checking. Errors are printed; the caller gets the exit status.
 fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     for r in &common.disable {
-        if mmlint_checks::find_rule(r).is_none() {
+        if mmlint_checks::find_rule_meta(r).is_none() {
             eprintln!("mmlint: error: unknown rule '{r}' in --disable (see `mmlint rules`)");
             return Err(ExitStatus::ToolError);
         }
@@ -201,18 +242,30 @@ fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
         clang_args: vec![],
         db,
         disabled: common.disable.clone(),
+        report_unused_suppressions: false,
     })
 }
 
-/// Prints one file's outcome (new diagnostics only) and says what it means for the exit
-/// status. Returns false when the output is closed.
+/// Keeps the diagnostics not seen before in this run (a header's inline function is
+/// analysed once per including file but reported once) and not suppressed.
+fn fresh(
+    diagnostics: Vec<Diagnostic>,
+    seen: &mut HashSet<(String, u32, u32, &'static str)>,
+) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter(|d| mmlint_driver::dedup_across_files(seen, d))
+        .collect()
+}
+
+/// Prints one file's outcome gcc-style as it arrives (files mode and Kbuild's CHECK) and
+/// updates the exit status. Returns false when the output is closed.
 fn print_outcome(
     out: &mut dyn Write,
     err: &mut dyn Write,
     path: &str,
     outcome: FileOutcome,
     seen: &mut HashSet<(String, u32, u32, &'static str)>,
-    per_rule: &mut BTreeMap<&'static str, usize>,
     status: &mut ExitStatus,
 ) -> bool {
     let res = match outcome {
@@ -220,23 +273,15 @@ fn print_outcome(
             diagnostics,
             incomplete,
         } => {
-            for name in incomplete {
-                let _ = writeln!(
-                    err,
-                    "{path}: note: analysis of '{name}' stopped at its step budget; results may be incomplete"
-                );
-            }
-            let fresh: Vec<_> = diagnostics
+            note_incomplete(err, path, &incomplete);
+            let shown: Vec<Diagnostic> = fresh(diagnostics, seen)
                 .into_iter()
-                .filter(|d| mmlint_driver::dedup_across_files(seen, d))
+                .filter(|d| d.suppression.is_none())
                 .collect();
-            for d in &fresh {
-                *per_rule.entry(d.rule).or_default() += 1;
-            }
-            if !fresh.is_empty() {
+            if !shown.is_empty() {
                 *status = (*status).max(ExitStatus::Findings);
             }
-            mmlint_report::render_gcc(out, &fresh)
+            mmlint_report::render_gcc(out, &shown)
         }
         FileOutcome::Failed { reason, details } => {
             *status = ExitStatus::ToolError;
@@ -246,56 +291,251 @@ fn print_outcome(
     res.and_then(|_| out.flush()).is_ok()
 }
 
-fn check_files(files: &[PathBuf], cfg: Config) -> ExitStatus {
-    let mut status = ExitStatus::Clean;
-    let mut seen = HashSet::new();
-    let mut per_rule = BTreeMap::new();
-    for f in files {
-        let outcome = analyze_file(f, &cfg);
-        let ok = print_outcome(
-            &mut io::stdout().lock(),
-            &mut io::stderr(),
-            &f.display().to_string(),
-            outcome,
-            &mut seen,
-            &mut per_rule,
-            &mut status,
+fn note_incomplete(err: &mut dyn Write, path: &str, incomplete: &[String]) {
+    for name in incomplete {
+        let _ = writeln!(
+            err,
+            "{path}: note: analysis of '{name}' stopped at its step budget; results may be incomplete"
         );
-        if !ok {
-            break;
-        }
     }
-    status
 }
 
-fn batch(
-    db: &std::path::Path,
-    filters: &[PathBuf],
-    cfg: Config,
+struct CheckRun {
+    paths: Vec<PathBuf>,
+    compdb: Option<PathBuf>,
     jobs: Option<usize>,
     timeout: Duration,
-) -> ExitStatus {
-    let filters: Vec<String> = filters.iter().map(|p| p.display().to_string()).collect();
-    let mut units = match load_compdb(db, &filters) {
-        Ok(u) => u,
+    compiler_args: Vec<String>,
+}
+
+fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
+    // Settings: mmlint.toml first, the command line on top.
+    let settings = match &o.config {
+        Some(p) => config::load(p),
+        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
+            Some(p) => config::load(&p),
+            None => Ok(config::Config::default()),
+        },
+    };
+    let settings = match settings {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("mmlint: error: {e}");
             return ExitStatus::ToolError;
         }
     };
+    common.disable.extend(settings.disable.iter().cloned());
+    common
+        .rules_dir
+        .splice(0..0, settings.rules_dirs.iter().cloned());
+    let cfg = match setup(&common) {
+        Ok(cfg) => Config {
+            clang_args: run.compiler_args.clone(),
+            report_unused_suppressions: o.report_unused_suppressions,
+            ..cfg
+        },
+        Err(s) => return s,
+    };
+    let baseline = match &o.baseline {
+        Some(p) => match baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("mmlint: error: {e}");
+                return ExitStatus::ToolError;
+            }
+        },
+        None => None,
+    };
+    let stdout_tty = o.output.is_none() && io::stdout().is_terminal();
+    let format = match o.format {
+        Some(FormatArg::Gcc) => Format::Gcc,
+        Some(FormatArg::Human) => Format::Human,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Sarif) => Format::Sarif,
+        None if stdout_tty => Format::Human,
+        None => Format::Gcc,
+    };
+
+    // Analyse.
+    let (results, base_dir, summary) = match &run.compdb {
+        Some(db) => match batch(db, &run, &cfg) {
+            Ok(x) => x,
+            Err(s) => return s,
+        },
+        None if run.paths.is_empty() => {
+            eprintln!(
+                "mmlint: error: no files to check (give FILE... or -p compile_commands.json)"
+            );
+            return ExitStatus::ToolError;
+        }
+        None => {
+            let results = run
+                .paths
+                .iter()
+                .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
+                .collect();
+            (results, PathBuf::from("."), None)
+        }
+    };
+
+    // Collect, in input order.
+    let mut status = ExitStatus::Clean;
+    let mut seen = HashSet::new();
+    let mut diags = Vec::new();
+    let mut failures = Vec::new();
+    for (path, outcome) in results {
+        match outcome {
+            FileOutcome::Analyzed {
+                diagnostics,
+                incomplete,
+            } => {
+                note_incomplete(&mut io::stderr(), &path, &incomplete);
+                diags.extend(fresh(diagnostics, &mut seen));
+            }
+            FileOutcome::Failed { reason, details } => {
+                status = ExitStatus::ToolError;
+                failures.push(Failure {
+                    path,
+                    reason,
+                    details,
+                });
+            }
+        }
+    }
+    for d in &mut diags {
+        if let Some(s) = settings.severity.get(d.rule) {
+            d.severity = *s;
+        }
+    }
+    if let Some(b) = &baseline {
+        diags.retain(|d| !b.contains(&d.fingerprint));
+    }
+    let abs_base = std::fs::canonicalize(&base_dir).unwrap_or(base_dir.clone());
+    let srcroot = o
+        .srcroot
+        .clone()
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .unwrap_or_else(|| abs_base.clone());
+    let version = env!("CARGO_PKG_VERSION");
+    let cx = |color: bool| RenderCx {
+        srcroot: &srcroot,
+        base_dir: &abs_base,
+        color,
+        version,
+        failures: &failures,
+    };
+    if let Some(path) = &o.write_baseline {
+        let res = std::fs::File::create(path).and_then(|mut f| {
+            let empty = RenderCx {
+                failures: &[],
+                ..cx(false)
+            };
+            mmlint_report::render(Format::Json, &mut f, &diags, &empty)
+        });
+        if let Err(e) = res {
+            eprintln!(
+                "mmlint: error: {}: cannot write baseline: {e}",
+                path.display()
+            );
+            return ExitStatus::ToolError;
+        }
+    }
+    let color = match o.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stdout_tty,
+    };
+    let written = match &o.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|mut f| mmlint_report::render(format, &mut f, &diags, &cx(color))),
+        None => {
+            let mut out = io::stdout().lock();
+            mmlint_report::render(format, &mut out, &diags, &cx(color)).and_then(|_| out.flush())
+        }
+    };
+    if let Err(e) = written {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("mmlint: error: cannot write the report: {e}");
+            return ExitStatus::ToolError;
+        }
+    }
+    let shown = diags.iter().filter(|d| d.suppression.is_none()).count();
+    if shown > 0 {
+        status = status.max(ExitStatus::Findings);
+    }
+    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags.iter().filter(|d| d.suppression.is_none()) {
+        *per_rule.entry(d.rule).or_default() += 1;
+    }
+    if let Some(s) = summary {
+        s.print(&failures, &per_rule);
+    }
+    if o.statistics {
+        for (r, n) in &per_rule {
+            eprintln!("{n:>6}  {r}");
+        }
+        let suppressed = diags.len() - shown;
+        if suppressed > 0 {
+            eprintln!("{suppressed:>6}  (suppressed)");
+        }
+    }
+    status
+}
+
+struct BatchSummary {
+    total: usize,
+    jobs: usize,
+    wall: f64,
+}
+
+impl BatchSummary {
+    fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
+        eprintln!(
+            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {} failed",
+            self.total,
+            self.wall,
+            self.jobs,
+            self.total - failures.len(),
+            failures.len()
+        );
+        for f in failures {
+            eprintln!("mmlint:   failed: {}: {}", f.path, f.reason);
+        }
+        let findings: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        eprintln!(
+            "mmlint: findings: {}",
+            if findings.is_empty() {
+                "none".to_string()
+            } else {
+                findings.join(", ")
+            }
+        );
+    }
+}
+
+type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);
+
+fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
+    let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
+    let mut units = load_compdb(db, &filters).map_err(|e| {
+        eprintln!("mmlint: error: {e}");
+        ExitStatus::ToolError
+    })?;
     if units.is_empty() {
         eprintln!(
             "mmlint: error: {}: no C translation units match",
             db.display()
         );
-        return ExitStatus::ToolError;
+        return Err(ExitStatus::ToolError);
     }
     for u in &mut units {
         u.args.extend(cfg.clang_args.iter().cloned());
     }
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = run
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let total = units.len();
-    let bar = if io::stderr().is_terminal() {
+    let bar = io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
@@ -303,12 +543,10 @@ fn batch(
             )
             .expect("valid template"),
         );
-        Some(b)
-    } else {
-        None
-    };
+        b
+    });
     let start = Instant::now();
-    let results = run_units(units, &cfg, jobs, timeout, &|done| {
+    let results = run_units(units, cfg, jobs, run.timeout, &|done| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
@@ -316,46 +554,23 @@ fn batch(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let mut status = ExitStatus::Clean;
-    let mut seen = HashSet::new();
-    let mut per_rule = BTreeMap::new();
-    let mut failed = Vec::new();
-    let mut out = io::stdout().lock();
-    for r in results {
-        if let FileOutcome::Failed { reason, .. } = &r.outcome {
-            failed.push((r.unit.display.clone(), reason.clone()));
-        }
-        if !print_outcome(
-            &mut out,
-            &mut io::stderr(),
-            &r.unit.display,
-            r.outcome,
-            &mut seen,
-            &mut per_rule,
-            &mut status,
-        ) {
-            break;
-        }
-    }
-    drop(out);
-    let wall = start.elapsed().as_secs_f64();
-    eprintln!(
-        "mmlint: {} TUs in {wall:.1} s (-j {jobs}): {} analyzed, {} failed",
+    let base = db.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    };
+    let summary = BatchSummary {
         total,
-        total - failed.len(),
-        failed.len()
-    );
-    for (f, why) in &failed {
-        eprintln!("mmlint:   failed: {f}: {why}");
-    }
-    let findings: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-    eprintln!(
-        "mmlint: findings: {}",
-        if findings.is_empty() {
-            "none".to_string()
-        } else {
-            findings.join(", ")
-        }
-    );
-    status
+        jobs,
+        wall: start.elapsed().as_secs_f64(),
+    };
+    Ok((
+        results
+            .into_iter()
+            .map(|r| (r.unit.display, r.outcome))
+            .collect(),
+        base,
+        Some(summary),
+    ))
 }

@@ -76,7 +76,10 @@ fn base_dir(args: &[String]) -> PathBuf {
 /// (and of the main file, for unused suppressions).
 fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
     let base = base_dir(&cfg.clang_args);
-    let mut files: Vec<String> = diags.iter().map(|d| d.span.start.file.to_string()).collect();
+    let mut files: Vec<String> = diags
+        .iter()
+        .map(|d| d.span.start.file.to_string())
+        .collect();
     files.push(main.display().to_string());
     files.sort();
     files.dedup();

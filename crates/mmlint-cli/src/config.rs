@@ -1,0 +1,148 @@
+//! `mmlint.toml`: project settings, found upward from the current directory (or given with
+//! `--config`). Unknown keys are errors naming the key and its line.
+//!
+//! ```toml
+//! [rules]
+//! disable = ["mmap-lock-leak"]
+//! rules-dirs = ["tools/mmlint-rules"]     # extra API data, relative to this file
+//!
+//! [rules.severity]
+//! dangling-vma = "error"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    rules: Rules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Rules {
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    rules_dirs: Vec<PathBuf>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+/// The settings, with paths made absolute and values checked.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub disable: Vec<String>,
+    pub rules_dirs: Vec<PathBuf>,
+    pub severity: BTreeMap<String, mmlint_diagnostics::Severity>,
+}
+
+/// The nearest `mmlint.toml` at or above `start`.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let p = d.join("mmlint.toml");
+        if p.is_file() {
+            return Some(p);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+pub fn load(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    parse(path, &text)
+}
+
+fn parse(path: &Path, text: &str) -> Result<Config, String> {
+    let raw: File = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| format!("line {}: ", text[..s.start].matches('\n').count() + 1))
+            .unwrap_or_default();
+        format!("{}: {line}{}", path.display(), e.message())
+    })?;
+    let known = |r: &str| mmlint_checks::find_rule_meta(r).is_some();
+    for r in raw.rules.disable.iter().chain(raw.rules.severity.keys()) {
+        if !known(r) {
+            return Err(format!(
+                "{}: unknown rule '{r}' (see `mmlint rules`)",
+                path.display()
+            ));
+        }
+    }
+    let mut severity = BTreeMap::new();
+    for (r, s) in raw.rules.severity {
+        let sev = match s.as_str() {
+            "error" => mmlint_diagnostics::Severity::Error,
+            "warning" => mmlint_diagnostics::Severity::Warning,
+            "note" => mmlint_diagnostics::Severity::Note,
+            other => {
+                return Err(format!(
+                    "{}: severity of '{r}' must be error, warning or note, not '{other}'",
+                    path.display()
+                ))
+            }
+        };
+        severity.insert(r, sev);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Ok(Config {
+        disable: raw.rules.disable,
+        rules_dirs: raw
+            .rules
+            .rules_dirs
+            .into_iter()
+            .map(|d| dir.join(d))
+            .collect(),
+        severity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rules_and_severities() {
+        let c = parse(
+            Path::new("/p/mmlint.toml"),
+            "[rules]\ndisable = [\"mmap-lock-leak\"]\nrules-dirs = [\"r\"]\n[rules.severity]\ndangling-vma = \"error\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.disable, vec!["mmap-lock-leak"]);
+        assert_eq!(c.rules_dirs, vec![PathBuf::from("/p/r")]);
+        assert_eq!(
+            c.severity["dangling-vma"],
+            mmlint_diagnostics::Severity::Error
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse(Path::new("m.toml"), "[rules]\ndisable = []\ncolour = 1\n").unwrap_err();
+        assert!(e.starts_with("m.toml: line 3: "), "{e}");
+        assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_and_bad_severity_are_errors() {
+        assert!(
+            parse(Path::new("m.toml"), "[rules]\ndisable = [\"nope\"]\n")
+                .unwrap_err()
+                .contains("unknown rule 'nope'")
+        );
+        assert!(parse(
+            Path::new("m.toml"),
+            "[rules.severity]\ndangling-vma = \"loud\"\n"
+        )
+        .unwrap_err()
+        .contains("not 'loud'"));
+    }
+}

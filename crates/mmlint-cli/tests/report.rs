@@ -1,0 +1,175 @@
+//! Formats, baselines, suppressions and configuration through the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mmlint-rep-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn mmlint(dir: &Path, args: &[&str]) -> Output {
+    let inc = root().join("testdata/include");
+    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    all.extend([
+        "--".to_string(),
+        "-nostdinc".to_string(),
+        format!("-I{}", inc.display()),
+    ]);
+    Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(dir)
+        .args(&all)
+        .output()
+        .expect("mmlint runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const BUG: &str = "#include <linux/mm.h>\n\
+unsigned long f(struct mm_struct *mm, unsigned long a)\n\
+{\n\
+\tstruct vm_area_struct *vma;\n\
+\n\
+\tmmap_read_lock(mm);\n\
+\tvma = find_vma(mm, a);\n\
+\tmmap_read_unlock(mm);\n\
+\treturn vma ? vma->vm_start : 0;\n\
+}\n";
+
+const SECOND_BUG: &str = "unsigned long g(struct mm_struct *mm, unsigned long a)\n\
+{\n\
+\tstruct vm_area_struct *vma;\n\
+\n\
+\tmmap_read_lock(mm);\n\
+\tvma = find_vma(mm, a);\n\
+\tmmap_read_unlock(mm);\n\
+\treturn vma ? vma->vm_end : 0;\n\
+}\n";
+
+#[test]
+fn baseline_hides_known_findings_and_shows_new_ones() {
+    let d = tempdir("baseline");
+    std::fs::write(d.join("a.c"), BUG).unwrap();
+    let o = mmlint(&d, &["check", "a.c", "--write-baseline", "base.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // Against its own baseline: nothing.
+    let o = mmlint(&d, &["check", "a.c", "--baseline", "base.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert_eq!(text(&o.stdout), "");
+    // Lines inserted above and a new bug: exactly the new one.
+    std::fs::write(
+        d.join("a.c"),
+        format!("/* a comment */\n\n{BUG}\n{SECOND_BUG}"),
+    )
+    .unwrap();
+    let o = mmlint(&d, &["check", "a.c", "--baseline", "base.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert_eq!(out.matches("[dangling-vma]").count(), 1, "{out}");
+    assert!(
+        out.contains("VMA 'vma' used after") && out.contains("a.c:20:"),
+        "{out}"
+    );
+    // A SARIF run works as a baseline too.
+    let o = mmlint(
+        &d,
+        &["check", "a.c", "--format", "sarif", "--output", "run.sarif"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = mmlint(&d, &["check", "a.c", "--baseline", "run.sarif"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}
+
+#[test]
+fn suppression_comment_silences_and_is_checked() {
+    let d = tempdir("suppress");
+    let src = BUG.replace(
+        "\treturn vma ? vma->vm_start : 0;",
+        "\t/* mmlint-ignore dangling-vma: test */\n\treturn vma ? vma->vm_start : 0;",
+    );
+    std::fs::write(d.join("a.c"), &src).unwrap();
+    let o = mmlint(&d, &["check", "a.c"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    // SARIF keeps it, marked suppressed.
+    let o = mmlint(&d, &["check", "a.c", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &sarif["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "dangling-vma");
+    assert_eq!(r["suppressions"][0]["justification"], "test");
+    // Unused suppressions on request.
+    std::fs::write(
+        d.join("b.c"),
+        "/* mmlint-ignore dangling-vma: stale */\nint x;\n",
+    )
+    .unwrap();
+    let o = mmlint(&d, &["check", "b.c", "--report-unused-suppressions"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("[unused-suppression]"));
+}
+
+#[test]
+fn config_file_disables_rules_and_rejects_unknown_keys() {
+    let d = tempdir("config");
+    std::fs::write(d.join("a.c"), BUG).unwrap();
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::copy(d.join("a.c"), d.join("sub/a.c")).unwrap();
+    std::fs::write(
+        d.join("mmlint.toml"),
+        "[rules]\ndisable = [\"dangling-vma\"]\n",
+    )
+    .unwrap();
+    // Found upward from the current directory.
+    let o = mmlint(&d.join("sub"), &["check", "a.c"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    std::fs::write(
+        d.join("mmlint.toml"),
+        "[rules]\ndisable = []\n[rules.severity]\ndangling-vma = \"error\"\n",
+    )
+    .unwrap();
+    let o = mmlint(&d, &["check", "a.c"]);
+    assert!(
+        text(&o.stdout).contains(": error: VMA 'vma'"),
+        "{}",
+        text(&o.stdout)
+    );
+    std::fs::write(d.join("mmlint.toml"), "[rules]\ndisabel = []\n").unwrap();
+    let o = mmlint(&d, &["check", "a.c"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("mmlint.toml: line 2: ") && err.contains("disabel"),
+        "{err}"
+    );
+}
+
+#[test]
+fn statistics_and_json_lines() {
+    let d = tempdir("stats");
+    std::fs::write(d.join("a.c"), format!("{BUG}\n{SECOND_BUG}")).unwrap();
+    let o = mmlint(&d, &["check", "a.c", "--statistics", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("2  dangling-vma"),
+        "{}",
+        text(&o.stderr)
+    );
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["rule"], "dangling-vma");
+    assert_eq!(lines[0]["file"], "a.c");
+    assert_ne!(lines[0]["fingerprint"], lines[1]["fingerprint"]);
+}
