@@ -173,3 +173,79 @@ fn statistics_and_json_lines() {
     assert_eq!(lines[0]["file"], "a.c");
     assert_ne!(lines[0]["fingerprint"], lines[1]["fingerprint"]);
 }
+
+/// SARIF of real kernel TUs (Linux 6.1 from ../shared/kernel-corpus/prepare.sh) through the
+/// SARIF multitool validator: 0 errors, 0 warnings. Skipped, saying so, without the tree.
+#[test]
+fn sarif_of_real_kernel_tus_validates() {
+    let tree = match std::env::var_os("MMLINT_KERNEL_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/mmlint/linux-6.1"),
+    };
+    let db = tree.join("compile_commands.json");
+    if !db.is_file() || !tree.join("mm/mmap.c").is_file() {
+        eprintln!(
+            "skipping sarif_of_real_kernel_tus_validates: no prepared tree at {} (run ../shared/kernel-corpus/prepare.sh --dirs mm)",
+            tree.display()
+        );
+        return;
+    }
+    let tool = root().join("target/sarif-tools/node_modules/.bin/sarif-multitool");
+    assert!(
+        tool.exists(),
+        "{} is not installed: run `make sarif-tools`",
+        tool.display()
+    );
+    let d = tempdir("kernel-sarif");
+    let log = d.join("kernel.sarif");
+    // mm/mmap.c has findings (exit_mmap, see docs/triage/linux-6.1.md); mm/gup.c has none.
+    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(&tree)
+        .args([
+            "check",
+            "-p",
+            "compile_commands.json",
+            "mm/mmap.c",
+            "mm/gup.c",
+        ])
+        .args(["--format", "sarif", "--output"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results
+        .iter()
+        .all(|r| r["partialFingerprints"]["mmlint/v1"].is_string()));
+    let report = d.join("validation.sarif");
+    let v = Command::new(&tool)
+        .arg("validate")
+        .arg(&log)
+        .arg("--output")
+        .arg(&report)
+        .args(["--log", "ForceOverwrite"])
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .output()
+        .unwrap();
+    let console = format!("{}{}", text(&v.stdout), text(&v.stderr));
+    let out: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {console}")),
+    )
+    .unwrap();
+    let bad: Vec<&serde_json::Value> = out["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            matches!(
+                r["level"].as_str().unwrap_or("warning"),
+                "error" | "warning"
+            )
+        })
+        .collect();
+    assert!(bad.is_empty(), "validator findings: {bad:#?}");
+}
