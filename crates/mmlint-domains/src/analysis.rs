@@ -493,8 +493,11 @@ impl<'a> LockVma<'a> {
                 if let Some(l) = dropped.locks.get_mut(&d.lock) {
                     l.status = Status::Released(d.at.clone());
                 }
-                if d.kept_acquires {
-                    if let Some(l) = st.locks.get_mut(&d.lock) {
+                if let Some(l) = st.locks.get_mut(&d.lock) {
+                    // A hold this function owns, or one the call took itself, now starts
+                    // at the call (notes say "taken again here" there).
+                    let ours = l.acquired_at.is_some() && d.new_hold_when_kept;
+                    if d.kept_acquires || ours {
                         l.status = Status::Held(HoldMode::Read);
                         l.acquired_at = Some(d.at.clone());
                         l.acquired_by = Some(d.call.clone());
