@@ -69,6 +69,7 @@ pub fn registry() -> &'static [&'static dyn Check] {
         &mmap_lock_leak::MmapLockLeak,
         &mmap_lock_unbalanced_unlock::MmapLockUnbalancedUnlock,
         &mmap_lock_mode_mismatch::MmapLockModeMismatch,
+        &gup_while_mmap_locked::GupWhileMmapLocked,
     ]
 }
 

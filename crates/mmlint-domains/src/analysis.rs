@@ -6,7 +6,7 @@ use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, Resu
 use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Function, Span, UnOp, VarId};
 use mmlint_rules::{ApiDb, LockAction, LockFn, LockKind, Mode, SucceedsWhen};
 
-use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
+use crate::state::{FaultTag, HoldMode, LockKey, Place, Prov, Sign, State, Status};
 use crate::MAX_DISJUNCTS;
 
 /// A VMA (or derived pointer) dereferenced or passed to a call.
@@ -69,6 +69,15 @@ pub enum Event {
         status: Status,
     },
     Gup(GupCall),
+    /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`) made
+    /// while this function holds it.
+    TakesHeldLock {
+        at: Span,
+        call: String,
+        lock_display: String,
+        held_at: Span,
+        held_by: String,
+    },
     /// The function returns: the sign of the value returned (`None` for void), the locks
     /// this function acquired that are still held, and the locks known not to be held
     /// (released, or a conditional acquire failed). Locks in neither list are in the
@@ -134,6 +143,8 @@ pub fn analyze(body: &Body, db: &ApiDb, noreturn: &BTreeSet<String>) -> FnFacts 
         recording: false,
         events: Vec::new(),
         drop_split: None,
+        fault_split: None,
+        retake_split: None,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -159,6 +170,10 @@ struct LockVma<'a> {
     /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
     /// `locked`): the statement's path splits in two after it.
     drop_split: Option<DropSplit>,
+    /// Set by a fault handler call: the path splits three ways after the statement.
+    fault_split: Option<(LockKey, Span)>,
+    /// Set by a call that sets a flag when it dropped and re-took the lock.
+    retake_split: Option<(LockKey, Span, Place)>,
 }
 
 /// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
@@ -389,6 +404,72 @@ impl<'a> LockVma<'a> {
         Some(out)
     }
 
+    /// `t = fault_signal_pending(fault, regs)`: true only when `fault` has the retry bit.
+    fn fault_test_split(&mut self, st: &mut State, e: &Expr) -> Option<Vec<State>> {
+        let ExprKind::Assign { op: None, lhs, rhs } = &e.strip_casts().kind else {
+            return None;
+        };
+        let ExprKind::Local(t) = lhs.strip_casts().kind else {
+            return None;
+        };
+        let mut core = rhs.strip_casts();
+        while let ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } = &core.kind
+        {
+            core = operand.strip_casts();
+        }
+        let ExprKind::Call { args, .. } = &core.kind else {
+            return None;
+        };
+        let test = self.db.fault_test(core.direct_callee()?)?;
+        let fault = place_of(args.get(test.arg)?)?;
+        let bits = self.fault_bits(&test.implies);
+        let mut infeasible = false;
+        self.eval(st, e, &mut infeasible);
+        if infeasible {
+            return Some(vec![]);
+        }
+        let mut out = Vec::new();
+        for call_sign in [Sign::ONE, Sign::ZERO] {
+            let mut s = st.clone();
+            s.forget(t);
+            s.signs
+                .insert(Place::Var(t), self.sign_with_call(rhs, core, call_sign));
+            if call_sign == Sign::ONE {
+                match s.fault_tags.get(&fault).copied() {
+                    Some(tag) if tag & bits == 0 => continue,
+                    Some(tag) => {
+                        s.fault_tags.insert(fault, tag & bits);
+                    }
+                    None => {}
+                }
+            }
+            out.push(s);
+        }
+        Some(out)
+    }
+
+    /// The fault outcomes on which a test of flag `name` can be true: retry, completed, or
+    /// (for an error flag, never set with those two) only the outcome where the lock is
+    /// still held. 0 for a flag the rules data does not know.
+    fn fault_bits(&self, name: &str) -> u8 {
+        let mut bits = 0;
+        for (retry, completed, errors) in self.db.fault_flags() {
+            if name == retry {
+                bits |= FaultTag::RETRY;
+            }
+            if name == completed {
+                bits |= FaultTag::COMPLETED;
+            }
+            if errors.iter().any(|e| e == name) {
+                bits |= FaultTag::KEPT;
+            }
+        }
+        bits
+    }
+
     /// The sign of `e` when the conditional-acquire call inside it returned `call_sign`.
     fn sign_with_call(&self, e: &Expr, call: &Expr, call_sign: Sign) -> Sign {
         if std::ptr::eq(e, call) {
@@ -455,11 +536,48 @@ impl<'a> LockVma<'a> {
         if let Some(split) = self.err_check_split(&mut st, e) {
             return split;
         }
+        if let Some(split) = self.fault_test_split(&mut st, e) {
+            return split;
+        }
         let mut infeasible = false;
         self.drop_split = None;
+        self.fault_split = None;
+        self.retake_split = None;
         self.eval(&mut st, e, &mut infeasible);
         if infeasible {
             return vec![];
+        }
+        let target = match &e.strip_casts().kind {
+            ExprKind::Assign { op: None, lhs, .. } => match lhs.strip_casts().kind {
+                ExprKind::Local(v) => Some(Place::Var(v)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((lock, at)) = self.fault_split.take() {
+            // Whatever the result, VMAs from before the call are stale: userfaultfd may
+            // drop and re-take the lock without reporting a retry.
+            st.kill_vmas_of(&lock, &at);
+            let mut out = Vec::new();
+            for tag in [FaultTag::KEPT, FaultTag::RETRY, FaultTag::COMPLETED] {
+                let mut s = st.clone();
+                if tag != FaultTag::KEPT {
+                    if let Some(l) = s.locks.get_mut(&lock) {
+                        l.status = Status::Released(at.clone());
+                    }
+                }
+                if let Some(t) = target {
+                    s.fault_tags.insert(t, tag);
+                }
+                out.push(s);
+            }
+            return out;
+        }
+        if let Some((lock, at, flag)) = self.retake_split.take() {
+            let mut retaken = st.clone();
+            retaken.kill_vmas_of(&lock, &at);
+            retaken.signs.insert(flag, Sign::ONE);
+            return vec![st, retaken];
         }
         match self.drop_split.take() {
             Some(d) => {
@@ -1119,6 +1237,51 @@ impl<'a> LockVma<'a> {
                 ..Val::default()
             };
         }
+        if let Some(fh) = self.db.fault_handler(name) {
+            let i = fh.vma_arg;
+            if let Some(p) = vals.get(i).and_then(|v| v.prov.clone()) {
+                if !p.is_array {
+                    self.use_vma(st, &p, &args[i]);
+                }
+                self.fault_split = Some((p.lock.clone(), e.span.clone()));
+            }
+            return Val::default();
+        }
+        if let Some(rf) = self.db.retake_flag(name) {
+            let (mm, fl) = (rf.mm_arg, rf.flag_arg);
+            let lock = vals.get(mm).and_then(|v| v.lock.clone());
+            let flag = match (vals.get(fl).and_then(|v| v.addr_of), args.get(fl)) {
+                (Some(v), _) => Some(Place::Var(v)),
+                (None, Some(a)) if vals[fl].sign() != Sign::ZERO => match a.strip_casts().kind {
+                    ExprKind::Local(p) => Some(Place::Deref(p)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let (Some((key, display)), Some(flag)) = (lock, flag) {
+                st.lock_mut(&key, &display);
+                self.retake_split = Some((key, e.span.clone(), flag));
+            }
+            return Val::default();
+        }
+        if let Some(rw) = self.db.released_when_false(name) {
+            let i = rw.vma_arg;
+            if let Some(p) = vals.get(i).and_then(|v| v.prov.clone()) {
+                if !p.is_array {
+                    self.use_vma(st, &p, &args[i]);
+                }
+                self.drop_split = Some(DropSplit {
+                    lock: p.lock.clone(),
+                    at: e.span.clone(),
+                    flag: Flag::Result,
+                    kept_sign: Sign::ONE,
+                    new_hold_when_kept: false,
+                    kept_acquires: false,
+                    call: self.text(e),
+                });
+            }
+            return Val::default();
+        }
         if let Some(g) = self.db.gup(name, args.len()) {
             let g = g.clone();
             let lock = match (g.mm_arg, g.vma_arg) {
@@ -1153,6 +1316,18 @@ impl<'a> LockVma<'a> {
                 st.lock_mut(key, display);
                 if !locked_nonnull && !g.takes_lock {
                     self.needs_lock(st, key, display, e, name);
+                }
+                if g.takes_lock {
+                    let l = &st.locks[key];
+                    if let (Status::Held(_), Some(at)) = (&l.status, &l.acquired_at) {
+                        self.emit(Event::TakesHeldLock {
+                            at: e.span.clone(),
+                            call: name.to_string(),
+                            lock_display: l.display.clone(),
+                            held_at: at.clone(),
+                            held_by: l.acquired_by.clone().unwrap_or_default(),
+                        });
+                    }
                 }
                 if locked_nonnull && !g.takes_lock {
                     self.drop_split = Some(DropSplit {
@@ -1342,7 +1517,8 @@ impl Analysis for LockVma<'_> {
             (Terminator::Branch { cond }, EdgeKind::True | EdgeKind::False) => {
                 let truth = *edge == EdgeKind::True;
                 let func = &self.body.func;
-                state.flat_map(|st| refine(st, cond, truth, func));
+                let bits = |n: &str| self.fault_bits(n);
+                state.flat_map(|st| refine(st, cond, truth, func, &bits));
             }
             (Terminator::Switch { discr }, EdgeKind::Case { lo, hi }) => {
                 if let Some(p) = place_of(discr) {
@@ -1388,8 +1564,37 @@ fn place_of(e: &Expr) -> Option<Place> {
 }
 
 /// The path `st` continues as when `cond` evaluated to `truth`, or `None` when it cannot.
-fn refine(mut st: State, cond: &Expr, truth: bool, func: &Function) -> Option<State> {
+fn refine(
+    mut st: State,
+    cond: &Expr,
+    truth: bool,
+    func: &Function,
+    fault_bits: &dyn Fn(&str) -> u8,
+) -> Option<State> {
     let c = cond.strip_casts();
+    // `fault & VM_FAULT_RETRY`: what the result of a fault handler says.
+    if let ExprKind::Binary {
+        op: BinOp::BitAnd,
+        lhs,
+        rhs,
+    } = &c.kind
+    {
+        if let Some(p) = place_of(lhs) {
+            let mut names = Vec::new();
+            const_names(rhs, &mut names);
+            let bits = names.iter().fold(0, |b, n| b | fault_bits(n));
+            if let (Some(tag), true) = (st.fault_tags.get(&p).copied(), bits != 0) {
+                // Retry and completed are exact (the bit is set exactly on that outcome);
+                // an error bit only says "not retry, not completed" when it is set.
+                let exact = bits & (FaultTag::RETRY | FaultTag::COMPLETED);
+                let left = if truth { tag & bits } else { tag & !exact };
+                if left == 0 {
+                    return None;
+                }
+                st.fault_tags.insert(p, left);
+            }
+        }
+    }
     if let Some(key) = pure_key(c) {
         let mut vars = Vec::new();
         collect_locals(c, &mut vars);
@@ -1413,7 +1618,7 @@ fn refine(mut st: State, cond: &Expr, truth: bool, func: &Function) -> Option<St
         ExprKind::Unary {
             op: UnOp::Not,
             operand,
-        } => refine(st, operand, !truth, func),
+        } => refine(st, operand, !truth, func, fault_bits),
         ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
             let op = if truth { *op } else { negate(*op) };
             match (
@@ -1469,4 +1674,20 @@ fn collect_locals(e: &Expr, out: &mut Vec<VarId>) {
         out.push(v);
     }
     e.for_each_child(|c| collect_locals(c, out));
+}
+
+/// The named constants an expression ORs together (`VM_FAULT_RETRY | VM_FAULT_COMPLETED`).
+fn const_names(e: &Expr, out: &mut Vec<String>) {
+    match &e.strip_casts().kind {
+        ExprKind::NamedConst { name, .. } | ExprKind::Global(name) => out.push(name.clone()),
+        ExprKind::Binary {
+            op: BinOp::BitOr,
+            lhs,
+            rhs,
+        } => {
+            const_names(lhs, out);
+            const_names(rhs, out);
+        }
+        _ => {}
+    }
 }

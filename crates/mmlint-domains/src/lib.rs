@@ -13,7 +13,7 @@ mod analysis;
 mod state;
 
 pub use analysis::{analyze, is_relevant, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
-pub use state::{HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
+pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
 
 /// At most this many states per program point before they are joined.
 pub const MAX_DISJUNCTS: usize = 32;

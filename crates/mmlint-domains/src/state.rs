@@ -149,6 +149,18 @@ pub struct State {
     /// globals (`mm != &init_mm`), keyed by a span-free rendering, with the locals they
     /// read: a later branch on the same condition follows the same way.
     pub conds: BTreeMap<String, (bool, Vec<VarId>)>,
+    /// What a fault handler's result can say on this path ([`FaultTag`] bits).
+    pub fault_tags: BTreeMap<Place, u8>,
+}
+
+/// Outcomes of `handle_mm_fault()` a result local can stand for.
+pub struct FaultTag;
+
+impl FaultTag {
+    /// Neither the retry nor the completed bit: the lock is still held.
+    pub const KEPT: u8 = 1;
+    pub const RETRY: u8 = 2;
+    pub const COMPLETED: u8 = 4;
 }
 
 impl State {
@@ -161,6 +173,8 @@ impl State {
         self.signs.remove(&Place::Var(v));
         self.signs.remove(&Place::Deref(v));
         self.conds.retain(|_, (_, vars)| !vars.contains(&v));
+        self.fault_tags.remove(&Place::Var(v));
+        self.fault_tags.remove(&Place::Deref(v));
     }
 
     /// The lock's state, creating the entry state the first time a lock is named.
@@ -272,6 +286,10 @@ impl JoinSemiLattice for State {
         });
         changed |= join_maps(&mut self.aliases, &other.aliases, |_, _| None);
         changed |= join_maps(&mut self.conds, &other.conds, |_, _| None);
+        changed |= join_maps(&mut self.fault_tags, &other.fault_tags, |a, b| {
+            *a |= *b;
+            Some(())
+        });
         changed
     }
 }

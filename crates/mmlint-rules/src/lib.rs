@@ -104,6 +104,44 @@ pub struct Pin {
     pub arg: usize,
 }
 
+/// `handle_mm_fault()`: the result's retry/completed bits say the lock was released.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultHandler {
+    pub name: String,
+    pub vma_arg: usize,
+    pub retry_flag: String,
+    pub completed_flag: String,
+    #[serde(default)]
+    pub error_flags: Vec<String>,
+}
+
+/// A test true only when a fault result has `implies` set (`fault_signal_pending`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultTest {
+    pub name: String,
+    pub arg: usize,
+    pub implies: String,
+}
+
+/// Returns with the lock held, setting `*flag` when it dropped and re-took it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetakeFlag {
+    pub name: String,
+    pub mm_arg: usize,
+    pub flag_arg: usize,
+}
+
+/// Returns false when it released the lock of its VMA argument's mm.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasedWhenFalse {
+    pub name: String,
+    pub vma_arg: usize,
+}
+
 /// A test for error pointers: `IS_ERR(p)`, `IS_ERR_OR_NULL(p)`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +208,14 @@ struct RulesFile {
     err_ptr: Vec<String>,
     #[serde(default)]
     is_err: Vec<IsErr>,
+    #[serde(default)]
+    fault_handler: Vec<FaultHandler>,
+    #[serde(default)]
+    fault_test: Vec<FaultTest>,
+    #[serde(default)]
+    retake_flag: Vec<RetakeFlag>,
+    #[serde(default)]
+    released_when_false: Vec<ReleasedWhenFalse>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -202,6 +248,10 @@ pub struct ApiDb {
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
     is_err: HashMap<String, IsErr>,
+    fault_handlers: HashMap<String, FaultHandler>,
+    fault_tests: HashMap<String, FaultTest>,
+    retake_flags: HashMap<String, RetakeFlag>,
+    released_when_false: HashMap<String, ReleasedWhenFalse>,
     locks: HashMap<String, LockFn>,
     vma_sources: HashMap<String, VmaSource>,
     pins: HashMap<String, Pin>,
@@ -219,6 +269,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/errors.toml",
         include_str!("../../../rules/errors.toml"),
+    ),
+    (
+        "rules/droppers.toml",
+        include_str!("../../../rules/droppers.toml"),
     ),
 ];
 
@@ -330,6 +384,22 @@ impl ApiDb {
             }
             self.gup.insert((g.name.clone(), g.args), g);
         }
+        for f in parsed.fault_handler {
+            check_name(&f.name).map_err(&err)?;
+            self.fault_handlers.insert(f.name.clone(), f);
+        }
+        for f in parsed.fault_test {
+            check_name(&f.name).map_err(&err)?;
+            self.fault_tests.insert(f.name.clone(), f);
+        }
+        for f in parsed.retake_flag {
+            check_name(&f.name).map_err(&err)?;
+            self.retake_flags.insert(f.name.clone(), f);
+        }
+        for f in parsed.released_when_false {
+            check_name(&f.name).map_err(&err)?;
+            self.released_when_false.insert(f.name.clone(), f);
+        }
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             self.is_err.insert(t.name.clone(), t);
@@ -388,6 +458,29 @@ impl ApiDb {
             .iter()
             .any(|f| f.record == record && f.field == field)
     }
+    pub fn fault_handler(&self, name: &str) -> Option<&FaultHandler> {
+        self.fault_handlers.get(name)
+    }
+    pub fn fault_test(&self, name: &str) -> Option<&FaultTest> {
+        self.fault_tests.get(name)
+    }
+    /// The flag names fault results are tested against: (retry, completed, error flags) of
+    /// every handler.
+    pub fn fault_flags(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
+        self.fault_handlers.values().map(|f| {
+            (
+                f.retry_flag.as_str(),
+                f.completed_flag.as_str(),
+                f.error_flags.as_slice(),
+            )
+        })
+    }
+    pub fn retake_flag(&self, name: &str) -> Option<&RetakeFlag> {
+        self.retake_flags.get(name)
+    }
+    pub fn released_when_false(&self, name: &str) -> Option<&ReleasedWhenFalse> {
+        self.released_when_false.get(name)
+    }
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.is_err.get(name)
     }
@@ -409,6 +502,9 @@ impl ApiDb {
             .keys()
             .chain(self.vma_sources.keys())
             .chain(self.gup.keys().map(|(n, _)| n))
+            .chain(self.fault_handlers.keys())
+            .chain(self.retake_flags.keys())
+            .chain(self.released_when_false.keys())
             .cloned()
             .collect();
         w.push(self.vma_record.clone());
@@ -424,6 +520,9 @@ impl ApiDb {
     pub fn knows(&self, name: &str) -> bool {
         self.locks.contains_key(name)
             || self.vma_sources.contains_key(name)
+            || self.fault_handlers.contains_key(name)
+            || self.retake_flags.contains_key(name)
+            || self.released_when_false.contains_key(name)
             || self.gup.keys().any(|(n, _)| n == name)
     }
 }
@@ -453,6 +552,21 @@ mod tests {
         assert_eq!(db.vma_source("find_vma_prev").unwrap().out_args, vec![2]);
         assert!(db.is_vma_field("vm_area_struct", "vm_next"));
         assert!(db.knows("find_vma") && !db.knows("printk"));
+    }
+
+    /// A file added to rules/ but not to BUILTIN would silently do nothing.
+    #[test]
+    fn every_rules_file_is_built_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| format!("rules/{}", e.unwrap().file_name().to_string_lossy()))
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut built: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+        built.sort();
+        assert_eq!(on_disk, built);
     }
 
     #[test]

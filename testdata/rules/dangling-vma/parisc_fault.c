@@ -19,7 +19,7 @@ int force_sig_fault(int sig, int code, void __user *addr);
 void pagefault_out_of_memory(void);
 
 /* Linux 6.1 arch/parisc/mm/fault.c do_page_fault() (reduced; 6.1.0 stack-expansion shape,
- * the VM_FAULT_RETRY/COMPLETED handling after handle_mm_fault() left out): bad_area:
+ * with the VM_FAULT_RETRY/COMPLETED handling after handle_mm_fault()): bad_area:
  * releases the lock, then the user-mode branch reads vma->vm_start, vma->vm_end,
  * vma->vm_flags and passes vma to show_signal_msg(). */
 void bad_parisc_do_page_fault(struct pt_regs *regs, unsigned long code,
@@ -48,6 +48,7 @@ void bad_parisc_do_page_fault(struct pt_regs *regs, unsigned long code,
 	if (acc_type & VM_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 
+retry:
 	mmap_read_lock(mm);
 	vma = find_vma_prev(mm, address, &prev_vma);
 	if (!vma || address < vma->vm_start)
@@ -64,6 +65,13 @@ good_area:
 
 	fault = handle_mm_fault(vma, address, flags, regs);
 
+	if (fault_signal_pending(fault, regs))
+		return;
+
+	/* The fault is fully completed (including releasing mmap lock) */
+	if (fault & VM_FAULT_COMPLETED)
+		return;
+
 	if (unlikely(fault & VM_FAULT_ERROR)) {
 		/*
 		 * We hit a shared mapping outside of the file, or some
@@ -78,6 +86,15 @@ good_area:
 				  VM_FAULT_HWPOISON_LARGE))
 			goto bad_area;
 		BUG();
+	}
+	if (fault & VM_FAULT_RETRY) {
+		/*
+		 * No need to mmap_read_unlock(mm) as we would
+		 * have already released it in __lock_page_or_retry
+		 * in mm/filemap.c.
+		 */
+		flags |= FAULT_FLAG_TRIED;
+		goto retry;
 	}
 	mmap_read_unlock(mm);
 	return;

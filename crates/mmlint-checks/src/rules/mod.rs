@@ -2,6 +2,7 @@
 
 pub mod dangling_vma;
 pub mod gup_vmas_unlockable;
+pub mod gup_while_mmap_locked;
 pub mod mmap_lock_leak;
 pub mod mmap_lock_mode_mismatch;
 pub mod mmap_lock_unbalanced_unlock;

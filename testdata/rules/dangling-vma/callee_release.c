@@ -1,13 +1,10 @@
 #include <linux/mm.h>
 #include <linux/userfaultfd_k.h>
 
-/*
- * Not run by the harness yet: these expectations need callees that release the mmap_lock
- * to be modelled (semantics.md section 3: GUP with &locked, handle_mm_fault(),
+/* Calls that release the mmap_lock without being unlock calls (semantics.md section 3,
+ * rules/droppers.toml and rules/gup.toml): GUP with &locked, handle_mm_fault(),
  * userfaultfd_remove(), fixup_user_fault(), and the 6.1.37+ expand_stack() /
- * lock_mm_and_find_vma() helpers).  The marks give the answer for an analyzer that models
- * them; move a case to rules/<rule-id>/ once it does.
- */
+ * lock_mm_and_find_vma() helpers. */
 
 void bad_area_nosemaphore(struct pt_regs *regs, unsigned long error_code,
 			  unsigned long address);

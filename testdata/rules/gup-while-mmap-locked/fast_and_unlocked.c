@@ -1,0 +1,50 @@
+#include <linux/mm.h>
+
+/* get_user_pages_fast() falls back to taking mmap_lock itself: with it held, self-deadlock. */
+long bad_gup_fast_under_lock(unsigned long addr, struct page **pagep)
+{
+	long ret;
+
+	mmap_read_lock(current->mm);
+	ret = get_user_pages_fast(addr, 1, FOLL_WRITE, pagep); // expect: gup-while-mmap-locked
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
+/* The same through a local alias of current->mm, with the _unlocked variant. */
+long bad_gup_unlocked_under_alias(unsigned long addr, struct page **pagep)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	mmap_write_lock(mm);
+	ret = pin_user_pages_unlocked(addr, 1, pagep, FOLL_WRITE); // expect: gup-while-mmap-locked
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+/* Called after the unlock: fine. */
+long ok_gup_fast_after_unlock(unsigned long addr, struct page **pagep)
+{
+	struct vm_area_struct *vma;
+	bool io;
+
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, addr);
+	io = vma && (vma->vm_flags & VM_IO);
+	mmap_read_unlock(current->mm);
+	if (io)
+		return -EINVAL;
+	return get_user_pages_fast(addr, 1, FOLL_WRITE, pagep);
+}
+
+/* Holding another mm's lock is not this lock: no report. */
+long ok_gup_fast_other_mm(struct mm_struct *other, unsigned long addr, struct page **pagep)
+{
+	long ret;
+
+	mmap_read_lock(other);
+	ret = get_user_pages_fast(addr, 1, 0, pagep);
+	mmap_read_unlock(other);
+	return ret;
+}
