@@ -1239,11 +1239,22 @@ impl<'a> LockVma<'a> {
         }
         if let Some(fh) = self.db.fault_handler(name) {
             let i = fh.vma_arg;
+            // A constant flags argument without the allow-retry flag cannot drop the lock.
+            let may_drop = match (fh.flags_arg.and_then(|f| args.get(f)), &fh.allow_retry_flag) {
+                (Some(flags), Some(allow)) if is_constant_flags(flags) => {
+                    let mut names = Vec::new();
+                    const_names(flags, &mut names);
+                    names.iter().any(|n| n == allow)
+                }
+                _ => true,
+            };
             if let Some(p) = vals.get(i).and_then(|v| v.prov.clone()) {
                 if !p.is_array {
                     self.use_vma(st, &p, &args[i]);
                 }
-                self.fault_split = Some((p.lock.clone(), e.span.clone()));
+                if may_drop {
+                    self.fault_split = Some((p.lock.clone(), e.span.clone()));
+                }
             }
             return Val::default();
         }
@@ -1522,14 +1533,33 @@ impl Analysis for LockVma<'_> {
             }
             (Terminator::Switch { discr }, EdgeKind::Case { lo, hi }) => {
                 if let Some(p) = place_of(discr) {
-                    let allowed = Sign::of(*lo).union(Sign::of(*hi)).union(
-                        if lo < hi && *lo < 0 && *hi > 0 {
-                            Sign::ZERO
-                        } else {
-                            Sign::EMPTY
-                        },
-                    );
-                    state.flat_map(|st| restrict(st, p, allowed));
+                    let (lo, hi) = (*lo, *hi);
+                    let mut allowed = Sign::EMPTY;
+                    for (class, in_range) in [
+                        (Sign::NEG, lo < 0),
+                        (Sign::ZERO, lo <= 0 && 0 <= hi),
+                        (Sign::ONE, lo <= 1 && 1 <= hi),
+                        (Sign::GT1, hi >= 2),
+                    ] {
+                        if in_range {
+                            allowed = allowed.union(class);
+                        }
+                    }
+                    let key = pure_key(discr);
+                    state.flat_map(|st| {
+                        // An earlier `if (cmd != X)` decides `case X:` too.
+                        if let (Some(k), true) = (&key, lo == hi) {
+                            let contradicts = |op: &str, bad: bool| {
+                                [format!("({k} {op} {lo})"), format!("({lo} {op} {k})")]
+                                    .iter()
+                                    .any(|c| st.conds.get(c).is_some_and(|(t, _)| *t == bad))
+                            };
+                            if contradicts("Ne", true) || contradicts("Eq", false) {
+                                return None;
+                            }
+                        }
+                        restrict(st, p, allowed)
+                    });
                 }
             }
             _ => {}
@@ -1689,5 +1719,18 @@ fn const_names(e: &Expr, out: &mut Vec<String>) {
             const_names(rhs, out);
         }
         _ => {}
+    }
+}
+
+/// Flags written as constants only (`FAULT_FLAG_WRITE | FAULT_FLAG_REMOTE`).
+fn is_constant_flags(e: &Expr) -> bool {
+    match &e.strip_casts().kind {
+        ExprKind::NamedConst { .. } | ExprKind::IntLit(_) => true,
+        ExprKind::Binary {
+            op: BinOp::BitOr,
+            lhs,
+            rhs,
+        } => is_constant_flags(lhs) && is_constant_flags(rhs),
+        _ => false,
     }
 }

@@ -110,6 +110,10 @@ pub struct Pin {
 pub struct FaultHandler {
     pub name: String,
     pub vma_arg: usize,
+    #[serde(default)]
+    pub flags_arg: Option<usize>,
+    #[serde(default)]
+    pub allow_retry_flag: Option<String>,
     pub retry_flag: String,
     pub completed_flag: String,
     #[serde(default)]

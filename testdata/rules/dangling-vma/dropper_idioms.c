@@ -125,3 +125,23 @@ long ok_vma_cleared_before_drop(struct vm_area_struct *vma, unsigned long start,
 		return zap(vma, start, end);
 	return 0;
 }
+
+struct page *follow_page(struct vm_area_struct *vma, unsigned long address,
+			 unsigned int foll_flags);
+
+/* Linux 6.1 mm/ksm.c break_ksm(): handle_mm_fault() without FAULT_FLAG_ALLOW_RETRY cannot
+ * drop the lock, so the VMA stays valid across the loop. */
+int ok_break_ksm(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct page *page;
+	vm_fault_t ret = 0;
+
+	do {
+		page = follow_page(vma, addr, FOLL_GET);
+		if (!page)
+			break;
+		ret = handle_mm_fault(vma, addr, FAULT_FLAG_WRITE | FAULT_FLAG_REMOTE, NULL);
+		put_page(page);
+	} while (!(ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_OOM)));
+	return (ret & VM_FAULT_OOM) ? -ENOMEM : 0;
+}

@@ -48,3 +48,32 @@ long ok_gup_fast_other_mm(struct mm_struct *other, unsigned long addr, struct pa
 	mmap_read_unlock(other);
 	return ret;
 }
+
+#define CMD_FAST 1
+#define CMD_PIN_FAST 2
+#define CMD_BASIC 3
+
+/* Linux 6.1 mm/gup_test.c __gup_test_ioctl() shape: the lock is taken only for commands
+ * that are not the _fast one, and `case CMD_FAST:` is reached only without it. */
+long ok_lock_only_for_slow_commands(unsigned int cmd, unsigned long addr, struct page **pagep)
+{
+	bool needs_mmap_lock = cmd != CMD_FAST && cmd != CMD_PIN_FAST;
+	long nr = 0;
+
+	if (needs_mmap_lock && mmap_read_lock_killable(current->mm))
+		return -EINTR;
+	switch (cmd) {
+	case CMD_FAST:
+		nr = get_user_pages_fast(addr, 1, 0, pagep);
+		break;
+	case CMD_PIN_FAST:
+		nr = pin_user_pages_fast(addr, 1, 0, pagep);
+		break;
+	case CMD_BASIC:
+		nr = get_user_pages(addr, 1, 0, pagep, NULL);
+		break;
+	}
+	if (needs_mmap_lock)
+		mmap_read_unlock(current->mm);
+	return nr;
+}
