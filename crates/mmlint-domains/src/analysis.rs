@@ -1669,6 +1669,9 @@ fn refine(
 /// A span-free rendering of a condition that reads only locals, constants and addresses of
 /// globals, so evaluating it twice without writing those locals gives the same result.
 fn pure_key(e: &Expr) -> Option<String> {
+    if let Some(v) = e.const_value() {
+        return Some(v.to_string());
+    }
     Some(match &e.kind {
         ExprKind::Local(v) => format!("v{}", v.0),
         ExprKind::IntLit(n) | ExprKind::NamedConst { value: n, .. } => n.to_string(),

@@ -240,8 +240,9 @@ impl Expr {
         e
     }
 
-    /// The integer value of a constant expression made of literals, casts, unary minus and
-    /// `NULL`-like `(void *)0`; `None` when it is not a simple constant.
+    /// The integer value of a constant expression made of literals, named constants, casts,
+    /// unary minus, `~` and the bit/arithmetic operators (`FOLL_WRITE | FOLL_FORCE`, `1 << 21`,
+    /// `NULL` as `(void *)0`); `None` when it is not a constant.
     pub fn const_value(&self) -> Option<i128> {
         match &self.strip_casts().kind {
             ExprKind::IntLit(v) | ExprKind::NamedConst { value: v, .. } => Some(*v),
@@ -253,6 +254,24 @@ impl Expr {
                 op: UnOp::Plus,
                 operand,
             } => operand.const_value(),
+            ExprKind::Unary {
+                op: UnOp::BitNot,
+                operand,
+            } => operand.const_value().map(|v| !v),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (a, b) = (lhs.const_value()?, rhs.const_value()?);
+                match op {
+                    BinOp::BitOr => Some(a | b),
+                    BinOp::BitAnd => Some(a & b),
+                    BinOp::BitXor => Some(a ^ b),
+                    BinOp::Add => a.checked_add(b),
+                    BinOp::Sub => a.checked_sub(b),
+                    BinOp::Mul => a.checked_mul(b),
+                    BinOp::Shl => u32::try_from(b).ok().filter(|s| *s < 64).map(|s| a << s),
+                    BinOp::Shr => u32::try_from(b).ok().filter(|s| *s < 64).map(|s| a >> s),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

@@ -287,6 +287,13 @@ fn tags(id: &str) -> Vec<&'static str> {
         "mmap-lock-leak" => &["correctness", "locking", "external/cwe/cwe-667"],
         "mmap-lock-unbalanced-unlock" => &["correctness", "locking", "external/cwe/cwe-765"],
         "mmap-lock-mode-mismatch" => &["correctness", "locking", "external/cwe/cwe-667"],
+        "gup-while-mmap-locked" => &[
+            "gup",
+            "correctness",
+            "locking",
+            "deadlock",
+            "external/cwe/cwe-833",
+        ],
         "invalid-suppression" | "unused-suppression" => &["suppression", "maintainability"],
         _ => &[],
     });
