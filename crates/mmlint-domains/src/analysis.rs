@@ -362,23 +362,7 @@ impl<'a> LockVma<'a> {
     /// `t = IS_ERR(p)` (as the CFG hoists `if (IS_ERR(p))`): two paths, one where `p` is an
     /// error pointer and `t` true, one where it is not and `t` false.
     fn err_check_split(&mut self, st: &mut State, e: &Expr) -> Option<Vec<State>> {
-        let ExprKind::Assign { op: None, lhs, rhs } = &e.strip_casts().kind else {
-            return None;
-        };
-        let ExprKind::Local(t) = lhs.strip_casts().kind else {
-            return None;
-        };
-        let mut core = rhs.strip_casts();
-        while let ExprKind::Unary {
-            op: UnOp::Not,
-            operand,
-        } = &core.kind
-        {
-            core = operand.strip_casts();
-        }
-        let ExprKind::Call { args, .. } = &core.kind else {
-            return None;
-        };
+        let (t, rhs, core, args) = tested_call(e)?;
         let test = self.db.is_err(core.direct_callee()?)?;
         let ExprKind::Local(p) = args.get(test.arg)?.strip_casts().kind else {
             return None;
@@ -406,23 +390,7 @@ impl<'a> LockVma<'a> {
 
     /// `t = fault_signal_pending(fault, regs)`: true only when `fault` has the retry bit.
     fn fault_test_split(&mut self, st: &mut State, e: &Expr) -> Option<Vec<State>> {
-        let ExprKind::Assign { op: None, lhs, rhs } = &e.strip_casts().kind else {
-            return None;
-        };
-        let ExprKind::Local(t) = lhs.strip_casts().kind else {
-            return None;
-        };
-        let mut core = rhs.strip_casts();
-        while let ExprKind::Unary {
-            op: UnOp::Not,
-            operand,
-        } = &core.kind
-        {
-            core = operand.strip_casts();
-        }
-        let ExprKind::Call { args, .. } = &core.kind else {
-            return None;
-        };
+        let (t, rhs, core, args) = tested_call(e)?;
         let test = self.db.fault_test(core.direct_callee()?)?;
         let fault = place_of(args.get(test.arg)?)?;
         let bits = self.fault_bits(&test.implies);
@@ -1735,5 +1703,28 @@ fn is_constant_flags(e: &Expr) -> bool {
             rhs,
         } => is_constant_flags(lhs) && is_constant_flags(rhs),
         _ => false,
+    }
+}
+
+/// `t = f(args)` or `t = !f(args)`, as the CFG hoists a call tested by a branch: the local,
+/// the right-hand side, the call and its arguments.
+fn tested_call(e: &Expr) -> Option<(VarId, &Expr, &Expr, &[Expr])> {
+    let ExprKind::Assign { op: None, lhs, rhs } = &e.strip_casts().kind else {
+        return None;
+    };
+    let ExprKind::Local(t) = lhs.strip_casts().kind else {
+        return None;
+    };
+    let mut core = rhs.strip_casts();
+    while let ExprKind::Unary {
+        op: UnOp::Not,
+        operand,
+    } = &core.kind
+    {
+        core = operand.strip_casts();
+    }
+    match &core.kind {
+        ExprKind::Call { args, .. } => Some((t, &**rhs, core, args.as_slice())),
+        _ => None,
     }
 }

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::kbuild::{split_command, translate};
 use crate::{analyze_file, Config, FileOutcome};
+use mmlint_frontend::flags::{split_command, translate};
 
 /// One translation unit to analyse.
 #[derive(Clone, Debug)]

@@ -5,7 +5,8 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
-pub mod kbuild;
+/// Kbuild command-line translation (re-exported from the frontend, which owns it).
+pub use mmlint_frontend::flags as kbuild;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

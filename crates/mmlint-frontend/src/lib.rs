@@ -12,6 +12,7 @@
 //! [`FrontendError::ParseFailed`].
 
 mod cx;
+pub mod flags;
 mod loader;
 mod lower;
 

@@ -1188,118 +1188,16 @@ fn kernel_args(file: &str) -> Option<(Vec<String>, String)> {
     let ds = entry.find(dir_key)? + dir_key.len();
     let de = ds + entry[ds..].find('"')?;
     let directory = entry[ds..de].to_string();
-    const DROP: &[&str] = &[
-        "-mpreferred-stack-boundary=3",
-        "-mindirect-branch=thunk-extern",
-        "-mindirect-branch-register",
-        "-fno-allow-store-data-races",
-        "-fconserve-stack",
-        "-fno-var-tracking-assignments",
-        "-fno-ipa-sra",
-        "-mrecord-mcount",
-        "-fsched-pressure",
-        "-fno-tree-loop-im",
-        "-fno-ipa-cp-clone",
-        "-fno-partial-inlining",
-        "-fno-ipa-bit-cp",
-        "-fno-ipa-icf",
-    ];
-    const DROP_PREFIX: &[&str] = &[
-        "-Wp,-MMD,",
-        "-Wp,-MD,",
-        "-mpreferred-stack-boundary=",
-        "-mindirect-branch=",
-        "-fmin-function-alignment=",
-        "-fplugin=",
-        "-fplugin-arg-",
-    ];
-    let words = shell_split(&command);
-    let mut out = vec![format!("-working-directory={directory}")];
-    let mut it = words.into_iter().skip(1);
-    while let Some(a) = it.next() {
-        if a == "-c" || a == file {
-            continue;
-        }
-        if a == "-o" || a == "-MF" || a == "-MT" {
-            it.next();
-            continue;
-        }
-        if DROP.contains(&a.as_str())
-            || DROP_PREFIX.iter().any(|p| a.starts_with(p))
-            || a == "-Werror"
-            || a.starts_with("-Werror=")
-        {
-            continue;
-        }
-        out.push(a);
-    }
-    out.push("-Wno-unknown-warning-option".into());
-    out.push("-Wno-ignored-optimization-argument".into());
+    let words = crate::flags::split_command(&command).ok()?;
+    let mut out = crate::flags::translate(words.get(1..).unwrap_or(&[])).args;
+    out.insert(0, format!("-working-directory={directory}"));
     Some((out, directory))
-}
-
-/// POSIX-shell word splitting, enough for kbuild command lines.
-fn shell_split(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                    cur.push(c);
-                }
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                if !matches!(n, '"' | '\\' | '$' | '`') {
-                                    cur.push('\\');
-                                }
-                                cur.push(n);
-                            }
-                        }
-                        _ => cur.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    words
 }
 
 #[test]
 fn shell_split_handles_kbuild_quoting() {
     assert_eq!(
-        shell_split(r#"gcc -DKBUILD_MODNAME='"gup"' -D"X=1" a\ b  'c d'"#),
+        crate::flags::split_command(r#"gcc -DKBUILD_MODNAME='"gup"' -D"X=1" a\ b  'c d'"#).unwrap(),
         vec!["gcc", "-DKBUILD_MODNAME=\"gup\"", "-DX=1", "a b", "c d"]
     );
 }

@@ -1,5 +1,6 @@
 //! From a kernel build's compiler command lines to libclang arguments: Kbuild's gcc flags
 //! (compile_commands.json) and Kbuild's `$(CHECK) $(CHECKFLAGS) $(c_flags) file.c` line.
+//! What libclang accepts is the frontend's business, so the translation lives here.
 //!
 //! The translation matches ../shared/kernel-corpus/clang_syntax_bench.py (found by probing
 //! clang-19 with every flag of a 6.1 x86_64 build): drop what clang rejects, never write
