@@ -604,10 +604,25 @@ impl FnLower<'_> {
             // C++-only operators (<=>, .*, ->*).
             _ => return ExprKind::Opaque(self.exprs(&ch)),
         };
-        let lhs = Box::new(self.expr(*l));
-        let rhs = Box::new(self.expr(*r));
+        let mut lhs = Box::new(self.expr(*l));
+        let mut rhs = Box::new(self.expr(*r));
         match form {
-            Bin(op) => ExprKind::Binary { op, lhs, rhs },
+            Bin(op) => {
+                // An operand of a comparison that is a constant the IR cannot fold (the
+                // `_IOWR()` ioctl numbers: `sizeof` inside `?:`, a character literal) is
+                // folded by clang, so `cmd != GUP_FAST_BENCHMARK` correlates with the
+                // `case GUP_FAST_BENCHMARK:` label clang folds too.
+                if op.is_comparison() {
+                    for (side, cur) in [(&mut lhs, *l), (&mut rhs, *r)] {
+                        if side.const_value().is_none() && constant_shaped(side) {
+                            if let Some(v) = cx::eval_int(cur) {
+                                side.kind = ExprKind::IntLit(v);
+                            }
+                        }
+                    }
+                }
+                ExprKind::Binary { op, lhs, rhs }
+            }
             Assign(op) => ExprKind::Assign { op, lhs, rhs },
         }
     }
@@ -1240,4 +1255,28 @@ fn dump_rec(c: CXCursor, depth: usize, out: &mut String) {
             dump_rec(ch, depth + 1, out);
         }
     }
+}
+
+/// Built from literals, named constants, sizeof, operators and globals only: no local, no
+/// call, no memory access (so clang's evaluator is only asked about likely constants; it
+/// decides whether a global in an unevaluated `?:` arm matters).
+fn constant_shaped(e: &Expr) -> bool {
+    let own = matches!(
+        e.kind,
+        ExprKind::IntLit(_)
+            | ExprKind::Global(_)
+            | ExprKind::NamedConst { .. }
+            | ExprKind::OtherLit
+            | ExprKind::Unevaluated
+            | ExprKind::Cast(_)
+            | ExprKind::Unary { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::Cond { .. }
+    );
+    if !own {
+        return false;
+    }
+    let mut ok = true;
+    e.for_each_child(|c| ok = ok && constant_shaped(c));
+    ok
 }

@@ -77,3 +77,39 @@ long ok_lock_only_for_slow_commands(unsigned int cmd, unsigned long addr, struct
 		mmap_read_unlock(current->mm);
 	return nr;
 }
+
+/* Like include/uapi/asm-generic/ioctl.h: ioctl numbers built with sizeof inside ?: and a
+ * character literal, which clang folds for `case` labels (and mmlint for comparisons). */
+struct gup_test_args {
+	unsigned long addr, size;
+};
+extern unsigned int __invalid_size_argument;
+#define TYPECHECK(t) ((sizeof(t) == sizeof(t[1]) && sizeof(t) < 16384) ? sizeof(t) : __invalid_size_argument)
+#define IOWR(type, nr, size) ((3U << 30) | ((type) << 8) | (nr) | (TYPECHECK(size) << 16))
+#define GUP_FAST_BENCH IOWR('g', 1, struct gup_test_args)
+#define PIN_FAST_BENCH IOWR('g', 2, struct gup_test_args)
+#define GUP_BASIC IOWR('g', 3, struct gup_test_args)
+
+/* Linux 6.1 mm/gup_test.c __gup_test_ioctl(), with its real kind of command numbers. */
+long ok_gup_test_ioctl_numbers(unsigned int cmd, unsigned long addr, struct page **pagep)
+{
+	bool needs_mmap_lock = cmd != GUP_FAST_BENCH && cmd != PIN_FAST_BENCH;
+	long nr = 0;
+
+	if (needs_mmap_lock && mmap_read_lock_killable(current->mm))
+		return -EINTR;
+	switch (cmd) {
+	case GUP_FAST_BENCH:
+		nr = get_user_pages_fast(addr, 1, 0, pagep);
+		break;
+	case PIN_FAST_BENCH:
+		nr = pin_user_pages_fast(addr, 1, 0, pagep);
+		break;
+	case GUP_BASIC:
+		nr = get_user_pages(addr, 1, 0, pagep, NULL);
+		break;
+	}
+	if (needs_mmap_lock)
+		mmap_read_unlock(current->mm);
+	return nr;
+}
