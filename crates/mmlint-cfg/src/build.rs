@@ -585,7 +585,7 @@ impl Builder<'_> {
     }
 
     /// Moves calls and assignments out of a branch condition so the terminator only reads
-    /// locals: `if (mmap_read_lock_killable(mm))` becomes `t = mmap_read_lock_killable(mm);
+    /// locals (a leading `!` never gets here: `cond` turns it into swapped edges): `if (mmap_read_lock_killable(mm))` becomes `t = mmap_read_lock_killable(mm);
     /// if (t)`, and `if ((ret = f()) < 0)` becomes `ret = f(); if (ret < 0)`.
     fn hoist_cond(&mut self, v: Expr) -> Expr {
         if !has_effects(&v) {
@@ -602,21 +602,6 @@ impl Builder<'_> {
                         op,
                         lhs: Box::new(lhs),
                         rhs: Box::new(rhs),
-                    },
-                    ty,
-                    span,
-                )
-            }
-            ExprKind::Unary {
-                op: UnOp::Not,
-                operand,
-            } => {
-                let (ty, span) = (v.ty.clone(), v.span.clone());
-                let operand = self.hoist_operand((**operand).clone());
-                Expr::new(
-                    ExprKind::Unary {
-                        op: UnOp::Not,
-                        operand: Box::new(operand),
                     },
                     ty,
                     span,
