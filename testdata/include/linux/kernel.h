@@ -9,6 +9,11 @@
 
 #define ULONG_MAX	(~0UL)
 
+/* uapi/linux/const.h + linux/align.h */
+#define __ALIGN_KERNEL(x, a)		__ALIGN_KERNEL_MASK(x, (__typeof__(x))(a) - 1)
+#define __ALIGN_KERNEL_MASK(x, mask)	(((x) + (mask)) & ~(mask))
+#define ALIGN(x, a)		__ALIGN_KERNEL((x), (a))
+
 #define min(x, y)	((x) < (y) ? (x) : (y))
 #define max(x, y)	((x) > (y) ? (x) : (y))
 #define min_t(type, x, y)	min((type)(x), (type)(y))

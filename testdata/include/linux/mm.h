@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mmap_lock.h>
 #include <linux/mmdebug.h>
@@ -22,6 +23,8 @@
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
+/* to align the pointer to the (next) page boundary */
+#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
 #define PAGE_ALIGNED(addr)	(((unsigned long)(addr) & (PAGE_SIZE - 1)) == 0)
 
 /* vm_flags */
@@ -87,6 +90,9 @@ struct vm_operations_struct {
 	int (*access)(struct vm_area_struct *vma, unsigned long addr,
 		      void *buf, int len, int write);
 	const char *(*name)(struct vm_area_struct *vma);
+	/* CONFIG_NUMA: get_policy() must add a reference [mpol_get()] to a shared policy. */
+	struct mempolicy *(*get_policy)(struct vm_area_struct *vma,
+					unsigned long addr);
 };
 
 static inline bool vma_is_anonymous(struct vm_area_struct *vma)
@@ -169,6 +175,22 @@ static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
 #define for_each_vma_range(__vmi, __vma, __end)				\
 	while (((__vma) = vma_find(&(__vmi), (__end) - 1)) != NULL)
 
+/* munmap / populate (mm/mmap.c, mm/gup.c); do_mas_munmap() returns 1 when it downgraded the
+ * write lock to read, which it only does when downgrade is true. */
+extern int do_mas_munmap(struct ma_state *mas, struct mm_struct *mm,
+			 unsigned long start, size_t len, struct list_head *uf,
+			 bool downgrade);
+extern int do_munmap(struct mm_struct *, unsigned long, size_t,
+		     struct list_head *uf);
+
+extern int __mm_populate(unsigned long addr, unsigned long len,
+			 int ignore_errors);
+static inline void mm_populate(unsigned long addr, unsigned long len)
+{
+	/* Ignore errors */
+	(void) __mm_populate(addr, len, 1);
+}
+
 /* page faults */
 extern vm_fault_t handle_mm_fault(struct vm_area_struct *vma,
 				  unsigned long address, unsigned int flags,
@@ -206,6 +228,9 @@ int get_user_pages_fast(unsigned long start, int nr_pages,
 			unsigned int gup_flags, struct page **pages);
 int pin_user_pages_fast(unsigned long start, int nr_pages,
 			unsigned int gup_flags, struct page **pages);
+
+/* A static inline over page->flags without NODE_NOT_IN_PAGE_FLAGS: a prototype here. */
+int page_to_nid(const struct page *page);
 
 /* put_page() is a static inline over folio_put() in 6.1: a prototype here. */
 void put_page(struct page *page);

@@ -5,6 +5,7 @@
 #define _LINUX_MM_TYPES_H
 
 #include <linux/compiler.h>
+#include <linux/kernel.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
 
@@ -26,17 +27,56 @@ struct maple_tree {
 	unsigned int ma_flags;
 };
 
+struct maple_alloc;
+
 struct ma_state {
 	struct maple_tree *tree;	/* The tree we're operating in */
 	unsigned long index;		/* The index we're operating on - range start */
 	unsigned long last;		/* The last index we're operating on - range end */
 	void *node;			/* The node containing this entry */
+	unsigned long min;		/* The minimum index of this node - implied pivot min */
+	unsigned long max;		/* The maximum index of this node - implied pivot max */
+	struct maple_alloc *alloc;	/* Allocated nodes for this operation */
 };
 #define MAS_START	((void *)1UL)
+
+#define MA_STATE(name, mt, first, end)					\
+	struct ma_state name = {					\
+		.tree = mt,						\
+		.index = first,						\
+		.last = end,						\
+		.node = MAS_START,					\
+		.min = 0,						\
+		.max = ULONG_MAX,					\
+		.alloc = NULL,						\
+	}
 
 void *mas_find(struct ma_state *mas, unsigned long max);
 void *mas_prev(struct ma_state *mas, unsigned long min);
 void *mtree_load(struct maple_tree *mt, unsigned long index);
+
+/**
+ * mas_set_range() - Set up Maple Tree operation state for a different index.
+ * Move the operation state to refer to a different range.  This will
+ * have the effect of starting a walk from the top; see mas_next()
+ * to move to an adjacent index.
+ */
+static inline
+void mas_set_range(struct ma_state *mas, unsigned long start, unsigned long last)
+{
+	       mas->index = start;
+	       mas->last = last;
+	       mas->node = MAS_START;
+}
+
+/**
+ * mas_set() - Set up Maple Tree operation state for a different index.
+ */
+static inline void mas_set(struct ma_state *mas, unsigned long index)
+{
+
+	mas_set_range(mas, index, index);
+}
 
 struct vm_area_struct {
 	unsigned long vm_start;		/* Our start address within vm_mm. */
@@ -74,6 +114,7 @@ struct mm_struct {
 	unsigned long locked_vm;	/* Pages that have PG_mlocked set */
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack;
+	unsigned long def_flags;
 	unsigned long flags;		/* Must use atomic bitops to access */
 };
 

@@ -11,11 +11,16 @@
 
 #define TASK_COMM_LEN 16
 
+struct mempolicy;
+
 struct task_struct {
 	int pid;
 	struct mm_struct *mm;
 	struct mm_struct *active_mm;
 	char comm[TASK_COMM_LEN];
+	/* CONFIG_NUMA */
+	struct mempolicy *mempolicy;
+	short il_prev;
 };
 
 /* x86: a per-CPU read in a static __always_inline function; a prototype is enough here. */
@@ -36,6 +41,10 @@ static inline bool fault_signal_pending(vm_fault_t fault_flags,
 			(fatal_signal_pending(current) ||
 			 (user_mode(regs) && signal_pending(current))));
 }
+
+/* linux/sched/task.h: spin_lock(&p->alloc_lock) in static inlines; prototypes here. */
+void task_lock(struct task_struct *p);
+void task_unlock(struct task_struct *p);
 
 /* linux/sched/mm.h */
 struct mm_struct *get_task_mm(struct task_struct *task);

@@ -17,6 +17,11 @@ typedef long long loff_t;
 typedef unsigned long pgoff_t;
 typedef unsigned int gfp_t;
 typedef unsigned long vm_flags_t;
+typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
+
+struct list_head {
+	struct list_head *next, *prev;
+};
 
 #endif /* _LINUX_TYPES_H */

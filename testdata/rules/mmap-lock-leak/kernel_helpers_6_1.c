@@ -10,11 +10,6 @@ int do_brk_munmap(struct ma_state *mas, struct vm_area_struct *vma, unsigned lon
 		  unsigned long oldbrk, struct list_head *uf);
 int copy_page_to(struct page *page, void *buf, int len);
 
-#define MA_STATE(name, mt, first, end)					\
-	struct ma_state name = {					\
-		.tree = mt, .index = first, .last = end, .node = MAS_START,	\
-	}
-
 /* Linux 6.1.37+ mm/memory.c __access_remote_vm(): expand_stack(mm, addr) returns NULL with
  * the lock released, so the early return does not leak it. */
 int ok_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len)
