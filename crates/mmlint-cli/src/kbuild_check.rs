@@ -70,10 +70,10 @@ pub fn run(args: &[String]) -> u8 {
         return ExitStatus::ToolError as u8;
     };
     let cfg = match setup(&opts.common) {
-        Ok(cfg) => mmlint_driver::Config {
-            clang_args: t.args,
-            ..cfg
-        },
+        Ok(mut cfg) => {
+            cfg.clang_args = t.args;
+            cfg
+        }
         Err(s) => return s as u8,
     };
     let outcome = mmlint_driver::analyze_file(std::path::Path::new(&file), &cfg);

@@ -238,12 +238,9 @@ fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
         eprintln!("mmlint: error: {e}");
         return Err(ExitStatus::ToolError);
     }
-    Ok(Config {
-        clang_args: vec![],
-        db,
-        disabled: common.disable.clone(),
-        report_unused_suppressions: false,
-    })
+    let mut cfg = Config::new(db);
+    cfg.disabled = common.disable.clone();
+    Ok(cfg)
 }
 
 /// Keeps the diagnostics not seen before in this run (a header's inline function is
@@ -329,11 +326,11 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         .rules_dir
         .splice(0..0, settings.rules_dirs.iter().cloned());
     let cfg = match setup(&common) {
-        Ok(cfg) => Config {
-            clang_args: run.compiler_args.clone(),
-            report_unused_suppressions: o.report_unused_suppressions,
-            ..cfg
-        },
+        Ok(mut cfg) => {
+            cfg.clang_args = run.compiler_args.clone();
+            cfg.report_unused_suppressions = o.report_unused_suppressions;
+            cfg
+        }
         Err(s) => return s,
     };
     let baseline = match &o.baseline {

@@ -156,9 +156,7 @@ fn analyze_with_timeout(unit: &Unit, cfg: &Config, timeout: Duration) -> FileOut
     let unit_c = unit.clone();
     let cfg_c = Config {
         clang_args: unit.args.clone(),
-        db: cfg.db.clone(),
-        disabled: cfg.disabled.clone(),
-        report_unused_suppressions: cfg.report_unused_suppressions,
+        ..cfg.clone()
     };
     let spawned = std::thread::Builder::new()
         .name(format!("tu {}", unit.display))

@@ -14,16 +14,39 @@ use std::path::{Path, PathBuf};
 use mmlint_cfg::Body;
 use mmlint_checks::{run_checks, FnCx};
 use mmlint_diagnostics::Diagnostic;
+use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
+use std::sync::Arc;
 
 /// What the driver needs besides the file: compiler arguments, API data, enabled rules.
+/// Cheap to clone: the API data and what is derived from it are shared.
+#[derive(Clone)]
 pub struct Config {
     pub clang_args: Vec<String>,
-    pub db: ApiDb,
+    pub db: Arc<ApiDb>,
+    /// Which header functions the frontend lowers, derived from `db` once.
+    prefilter: Arc<Prefilter>,
     pub disabled: Vec<String>,
     /// Also report `mmlint-ignore` comments that suppress nothing.
     pub report_unused_suppressions: bool,
+}
+
+impl Config {
+    /// All rules enabled, no compiler arguments.
+    pub fn new(db: ApiDb) -> Config {
+        // Only functions that mention the API are lowered: the others cannot produce a
+        // finding (the analysis skips them anyway, see `is_relevant`), and lowering them
+        // would cost as much as clang's whole parse.
+        let prefilter = Arc::new(Prefilter::new(&db.interesting_words()));
+        Config {
+            clang_args: vec![],
+            db: Arc::new(db),
+            prefilter,
+            disabled: vec![],
+            report_unused_suppressions: false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -44,11 +67,8 @@ pub enum FileOutcome {
 const SHOWN_PARSE_ERRORS: usize = 3;
 
 pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
-    // Only functions that mention the API are lowered: the others cannot produce a finding
-    // (the analysis skips them anyway, see `is_relevant`), and lowering them would cost as
-    // much as clang's whole parse.
-    let filter = std::sync::Arc::new(mmlint_frontend::Prefilter::new(&cfg.db.interesting_words()));
-    let tu = match mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, Some(filter)) {
+    let filter = Some(cfg.prefilter.clone());
+    let tu = match mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, filter) {
         Ok(tu) => tu,
         Err(e) => {
             return FileOutcome::Failed {

@@ -66,7 +66,7 @@ fn fixtures_match_their_marks() {
         "expected the testdata fixtures, found {}",
         files.len()
     );
-    let db = ApiDb::builtin().expect("built-in rules");
+    let base = Config::new(ApiDb::builtin().expect("built-in rules"));
     let include = root.join("testdata/include");
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -78,12 +78,8 @@ fn fixtures_match_their_marks() {
             include.display().to_string(),
         ];
         args.extend(extra_args(&src));
-        let cfg = Config {
-            clang_args: args,
-            db: db.clone(),
-            disabled: vec![],
-            report_unused_suppressions: false,
-        };
+        let mut cfg = base.clone();
+        cfg.clang_args = args;
         let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         let got: BTreeSet<(u32, String)> = match analyze_file(f, &cfg) {
             FileOutcome::Analyzed { diagnostics, .. } => diagnostics
