@@ -585,8 +585,9 @@ impl Builder<'_> {
     }
 
     /// Moves calls and assignments out of a branch condition so the terminator only reads
-    /// locals (a leading `!` never gets here: `cond` turns it into swapped edges): `if (mmap_read_lock_killable(mm))` becomes `t = mmap_read_lock_killable(mm);
-    /// if (t)`, and `if ((ret = f()) < 0)` becomes `ret = f(); if (ret < 0)`.
+    /// locals: `if (mmap_read_lock_killable(mm))` becomes `t = mmap_read_lock_killable(mm);
+    /// if (t)`, and `if ((ret = f()) < 0)` becomes `ret = f(); if (ret < 0)`. A leading `!`
+    /// never gets here: `cond` turns it into swapped edges.
     fn hoist_cond(&mut self, v: Expr) -> Expr {
         if !has_effects(&v) {
             return v;

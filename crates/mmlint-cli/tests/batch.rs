@@ -3,19 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mmlint-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{kernel_tree, root, tempdir, text};
 
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mmlint"));
@@ -27,10 +16,6 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         c.env(k, v);
     }
     c.output().expect("mmlint runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// A small database over the fixtures: one entry with "arguments", one with "command", one
@@ -206,11 +191,7 @@ fn kbuild_check_without_a_file_is_a_tool_error() {
 /// (../shared/kernel-corpus/prepare.sh --dirs mm). Skipped when the tree is absent.
 #[test]
 fn real_kbuild_run_of_mm() {
-    let tree = match std::env::var_os("MMLINT_KERNEL_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-            .join(".cache/mmlint/linux-6.1"),
-    };
+    let tree = kernel_tree();
     if !tree.join("mm/gup.c").is_file() || !tree.join(".config").is_file() {
         eprintln!(
             "skipping real_kbuild_run_of_mm: no prepared tree at {} (run ../shared/kernel-corpus/prepare.sh --dirs mm)",

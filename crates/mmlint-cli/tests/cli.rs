@@ -1,11 +1,9 @@
 //! The `mmlint` command as users and Kbuild see it: output, exit codes, bad input.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::root;
 
 fn mmlint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mmlint"))

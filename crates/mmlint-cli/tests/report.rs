@@ -1,21 +1,10 @@
 //! Formats, baselines, suppressions and configuration through the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mmlint-rep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{kernel_tree, root, tempdir, text};
 
 fn mmlint(dir: &Path, args: &[&str]) -> Output {
     let inc = root().join("testdata/include");
@@ -30,10 +19,6 @@ fn mmlint(dir: &Path, args: &[&str]) -> Output {
         .args(&all)
         .output()
         .expect("mmlint runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 const BUG: &str = "#include <linux/mm.h>\n\
@@ -178,11 +163,7 @@ fn statistics_and_json_lines() {
 /// SARIF multitool validator: 0 errors, 0 warnings. Skipped, saying so, without the tree.
 #[test]
 fn sarif_of_real_kernel_tus_validates() {
-    let tree = match std::env::var_os("MMLINT_KERNEL_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-            .join(".cache/mmlint/linux-6.1"),
-    };
+    let tree = kernel_tree();
     let db = tree.join("compile_commands.json");
     if !db.is_file() || !tree.join("mm/mmap.c").is_file() {
         eprintln!(
