@@ -8,10 +8,12 @@
 //! `docs/rules/<id>.md`.
 
 use mmlint_cfg::Body;
-use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_diagnostics::{Diagnostic, Note, Severity, SourceFile};
 use mmlint_domains::FnFacts;
 use mmlint_ir::Span;
+use mmlint_rules::ApiDb;
 
+pub mod ctext;
 pub mod rules;
 pub mod suppress;
 
@@ -30,6 +32,10 @@ pub struct RuleMeta {
 pub struct FnCx<'a> {
     pub body: &'a Body,
     pub facts: &'a FnFacts,
+    pub db: &'a ApiDb,
+    /// The text of the file being analysed, for checks that emit fixes (edits need byte
+    /// positions and the file's indentation); `None` when it is not available.
+    pub source: Option<&'a SourceFile>,
 }
 
 impl FnCx<'_> {
@@ -57,6 +63,10 @@ impl FnCx<'_> {
 pub trait Check: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>);
+    /// Off-by-default rules (advice such as migrations) run only when enabled by name.
+    fn enabled_by_default(&self) -> bool {
+        true
+    }
 }
 
 /// Every rule, in the order `mmlint rules` lists them. The only place rules are listed.
@@ -70,6 +80,7 @@ pub fn registry() -> &'static [&'static dyn Check] {
         &mmap_lock_unbalanced_unlock::MmapLockUnbalancedUnlock,
         &mmap_lock_mode_mismatch::MmapLockModeMismatch,
         &gup_while_mmap_locked::GupWhileMmapLocked,
+        &gup_vmas_migration::GupVmasMigration,
     ]
 }
 
@@ -83,6 +94,15 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     v.push(&suppress::INVALID_SUPPRESSION);
     v.push(&suppress::UNUSED_SUPPRESSION);
     v
+}
+
+/// Whether rule `id` runs, given the rules turned on (`--enable`) and off (`--disable`) by
+/// name: off wins; a rule off by default runs only when enabled.
+pub fn rule_enabled(id: &str, enable: &[String], disable: &[String]) -> bool {
+    if disable.iter().any(|d| d == id) {
+        return false;
+    }
+    find_rule(id).is_none_or(|c| c.enabled_by_default()) || enable.iter().any(|e| e == id)
 }
 
 pub fn find_rule_meta(id: &str) -> Option<&'static RuleMeta> {

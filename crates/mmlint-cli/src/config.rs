@@ -4,6 +4,7 @@
 //! ```toml
 //! [rules]
 //! disable = ["mmap-lock-leak"]
+//! enable = ["gup-vmas-migration"]        # rules that are off by default
 //! rules-dirs = ["tools/mmlint-rules"]     # extra API data, relative to this file
 //!
 //! [rules.severity]
@@ -28,6 +29,8 @@ struct Rules {
     #[serde(default)]
     disable: Vec<String>,
     #[serde(default)]
+    enable: Vec<String>,
+    #[serde(default)]
     rules_dirs: Vec<PathBuf>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
@@ -37,6 +40,7 @@ struct Rules {
 #[derive(Debug, Default)]
 pub struct Config {
     pub disable: Vec<String>,
+    pub enable: Vec<String>,
     pub rules_dirs: Vec<PathBuf>,
     pub severity: BTreeMap<String, mmlint_diagnostics::Severity>,
 }
@@ -69,7 +73,13 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
         format!("{}: {line}{}", path.display(), e.message())
     })?;
     let known = |r: &str| mmlint_checks::find_rule_meta(r).is_some();
-    for r in raw.rules.disable.iter().chain(raw.rules.severity.keys()) {
+    for r in raw
+        .rules
+        .disable
+        .iter()
+        .chain(&raw.rules.enable)
+        .chain(raw.rules.severity.keys())
+    {
         if !known(r) {
             return Err(format!(
                 "{}: unknown rule '{r}' (see `mmlint rules`)",
@@ -95,6 +105,7 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     Ok(Config {
         disable: raw.rules.disable,
+        enable: raw.rules.enable,
         rules_dirs: raw
             .rules
             .rules_dirs
@@ -113,10 +124,11 @@ mod tests {
     fn reads_rules_and_severities() {
         let c = parse(
             Path::new("/p/mmlint.toml"),
-            "[rules]\ndisable = [\"mmap-lock-leak\"]\nrules-dirs = [\"r\"]\n[rules.severity]\ndangling-vma = \"error\"\n",
+            "[rules]\ndisable = [\"mmap-lock-leak\"]\nenable = [\"gup-vmas-migration\"]\nrules-dirs = [\"r\"]\n[rules.severity]\ndangling-vma = \"error\"\n",
         )
         .unwrap();
         assert_eq!(c.disable, vec!["mmap-lock-leak"]);
+        assert_eq!(c.enable, vec!["gup-vmas-migration"]);
         assert_eq!(c.rules_dirs, vec![PathBuf::from("/p/r")]);
         assert_eq!(
             c.severity["dangling-vma"],
@@ -138,6 +150,9 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown rule 'nope'")
         );
+        assert!(parse(Path::new("m.toml"), "[rules]\nenable = [\"nope\"]\n")
+            .unwrap_err()
+            .contains("unknown rule 'nope'"));
         assert!(parse(
             Path::new("m.toml"),
             "[rules.severity]\ndangling-vma = \"loud\"\n"

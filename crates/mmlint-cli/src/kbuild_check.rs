@@ -4,7 +4,7 @@
 //! Diagnostics go to stderr so they interleave with the build log. Findings never fail the
 //! build unless asked (`--error-exitcode`, or `MMLINT_ERROR_EXITCODE=1`); a tool error exits
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
-//! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--rules-dir=DIR`.
+//! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`, `--rules-dir=DIR`.
 
 use std::collections::HashSet;
 use std::io;
@@ -23,10 +23,7 @@ struct Opts {
 fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), String> {
     let mut opts = Opts {
         error_exitcode: false,
-        common: CommonOpts {
-            rules_dir: vec![],
-            disable: vec![],
-        },
+        common: CommonOpts::default(),
     };
     let mut rest = Vec::new();
     let env: Vec<String> = env_flags.split_whitespace().map(String::from).collect();
@@ -39,6 +36,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             opts.error_exitcode = true;
         } else if let Some(r) = a.strip_prefix("--disable=") {
             opts.common.disable.push(r.to_string());
+        } else if let Some(r) = a.strip_prefix("--enable=") {
+            opts.common.enable.push(r.to_string());
         } else if let Some(d) = a.strip_prefix("--rules-dir=") {
             opts.common.rules_dir.push(PathBuf::from(d));
         } else if from_env {

@@ -5,6 +5,7 @@
 
 mod baseline;
 mod config;
+mod fix;
 mod kbuild_check;
 
 use std::collections::{BTreeMap, HashSet};
@@ -38,6 +39,9 @@ struct CommonOpts {
     /// Turn a rule off (repeatable).
     #[arg(long, value_name = "RULE")]
     disable: Vec<String>,
+    /// Turn on a rule that is off by default (repeatable; `mmlint rules` marks them).
+    #[arg(long, value_name = "RULE")]
+    enable: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,6 +120,8 @@ enum Command {
         #[arg(last = true, value_name = "COMPILER_ARGS")]
         compiler_args: Vec<String>,
     },
+    /// Print the rules' fixes as a patch for `patch -p1` (or apply them with --apply).
+    Fix(fix::FixArgs),
     /// List the rules: id, default level, summary.
     Rules,
     /// Print a rule's documentation.
@@ -142,7 +148,7 @@ enum ExitStatus {
     ToolError = 2,
 }
 
-const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "dump-cfg", "help"];
+const SUBCOMMANDS: &[&str] = &["check", "fix", "rules", "explain", "dump-cfg", "help"];
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
@@ -179,9 +185,12 @@ fn main() -> ExitCode {
                 status
             }
         }
+        Command::Fix(args) => fix::run(args),
         Command::Rules => {
             for m in mmlint_checks::all_rules() {
-                println!("{:<28} {:<8} {}", m.id, m.severity.as_str(), m.summary);
+                let off = !mmlint_checks::rule_enabled(m.id, &[], &[]);
+                let level = format!("{}{}", m.severity.as_str(), if off { " (off)" } else { "" });
+                println!("{:<28} {:<14} {}", m.id, level, m.summary);
             }
             ExitStatus::Clean
         }
@@ -218,10 +227,12 @@ fn main() -> ExitCode {
 /// Validates options, loads rules data and libclang: the work shared by every way of
 /// checking. Errors are printed; the caller gets the exit status.
 fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
-    for r in &common.disable {
-        if mmlint_checks::find_rule_meta(r).is_none() {
-            eprintln!("mmlint: error: unknown rule '{r}' in --disable (see `mmlint rules`)");
-            return Err(ExitStatus::ToolError);
+    for (opt, rules) in [("--disable", &common.disable), ("--enable", &common.enable)] {
+        for r in rules {
+            if mmlint_checks::find_rule_meta(r).is_none() {
+                eprintln!("mmlint: error: unknown rule '{r}' in {opt} (see `mmlint rules`)");
+                return Err(ExitStatus::ToolError);
+            }
         }
     }
     let mut db = ApiDb::builtin().map_err(|e| {
@@ -240,6 +251,7 @@ fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     }
     let mut cfg = Config::new(db);
     cfg.disabled = common.disable.clone();
+    cfg.enabled = common.enable.clone();
     Ok(cfg)
 }
 
@@ -322,6 +334,7 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         }
     };
     common.disable.extend(settings.disable.iter().cloned());
+    common.enable.extend(settings.enable.iter().cloned());
     common
         .rules_dir
         .splice(0..0, settings.rules_dirs.iter().cloned());

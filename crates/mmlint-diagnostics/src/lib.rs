@@ -1,6 +1,9 @@
 //! The format-agnostic diagnostic value every check produces and every renderer consumes.
 
-use mmlint_ir::Span;
+use std::ops::Range;
+use std::sync::Arc;
+
+use mmlint_ir::{Loc, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
@@ -32,6 +35,125 @@ pub struct Note {
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
+}
+
+impl Edit {
+    /// Replaces the bytes `range` of `src` (an empty range inserts before `range.start`;
+    /// the span then ends one column before it starts).
+    pub fn replace(src: &SourceFile, range: Range<usize>, replacement: String) -> Edit {
+        let start = src.loc(range.start);
+        let end = if range.is_empty() {
+            Loc {
+                col: start.col - 1,
+                ..start.clone()
+            }
+        } else {
+            // The span's end is inclusive: the first byte of the last character.
+            let last = src.text[..range.end]
+                .char_indices()
+                .next_back()
+                .map_or(range.start, |(i, _)| i);
+            src.loc(last)
+        };
+        Edit {
+            span: Span { start, end },
+            replacement,
+        }
+    }
+
+    /// The bytes of `src` this edit replaces; `None` when the span is not in `src`.
+    pub fn byte_range(&self, src: &SourceFile) -> Option<Range<usize>> {
+        let (s, e) = (&self.span.start, &self.span.end);
+        if *s.file != *src.name || *e.file != *src.name {
+            return None;
+        }
+        let start = src.offset(s.line, s.col)?;
+        if (e.line, e.col) < (s.line, s.col) {
+            return Some(start..start);
+        }
+        let last = src.offset(e.line, e.col)?;
+        let len = src.text[last..].chars().next().map_or(0, char::len_utf8);
+        Some(start..last + len)
+    }
+}
+
+/// A file's text, to turn the IR's positions (1-based lines and byte columns) into byte
+/// offsets and back.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name spans use for this file.
+    pub name: Arc<str>,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<Arc<str>>, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The byte offset of (line, col); `col` may point just past the line's last byte.
+    pub fn offset(&self, line: u32, col: u32) -> Option<usize> {
+        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
+        let off = start + (col as usize).checked_sub(1)?;
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        (off <= line_end && self.text.is_char_boundary(off)).then_some(off)
+    }
+
+    pub fn loc(&self, offset: usize) -> Loc {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let col = offset - self.line_starts[line - 1] + 1;
+        Loc::new(self.name.clone(), line as u32, col as u32)
+    }
+
+    /// Line `line` (1-based) without its newline.
+    pub fn line(&self, line: u32) -> &str {
+        let Some(&start) = self.line_starts.get((line as usize).wrapping_sub(1)) else {
+            return "";
+        };
+        let rest = &self.text[start..];
+        &rest[..rest.find('\n').unwrap_or(rest.len())]
+    }
+
+    /// Applies `edits` (in any order); overlapping edits are an error.
+    pub fn apply(&self, edits: &[&Edit]) -> Result<String, String> {
+        let mut ranges = Vec::new();
+        for e in edits {
+            let r = e.byte_range(self).ok_or_else(|| {
+                format!(
+                    "{}: edit at {} is outside the file",
+                    self.name, e.span.start
+                )
+            })?;
+            ranges.push((r, e.replacement.as_str()));
+        }
+        ranges.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for (r, rep) in ranges {
+            if r.start < at {
+                return Err(format!(
+                    "{}: overlapping edits at {}",
+                    self.name,
+                    self.loc(r.start)
+                ));
+            }
+            out.push_str(&self.text[at..r.start]);
+            out.push_str(rep);
+            at = r.end;
+        }
+        out.push_str(&self.text[at..]);
+        Ok(out)
+    }
 }
 
 /// A mechanical fix for a finding.
@@ -78,5 +200,32 @@ impl Diagnostic {
             self.rule,
             &self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_round_trip_through_spans() {
+        let src = SourceFile::new("a.c", "int f(void)\n{\n\treturn g(1, NULL);\n}\n".into());
+        let null = src.text.find("NULL").unwrap();
+        let e = Edit::replace(&src, null - 2..null + 4, String::new());
+        assert_eq!((e.span.start.line, e.span.start.col), (3, 12));
+        assert_eq!((e.span.end.line, e.span.end.col), (3, 17));
+        assert_eq!(e.byte_range(&src), Some(null - 2..null + 4));
+        let ins = Edit::replace(&src, null..null, "0, ".into());
+        assert_eq!(
+            src.apply(&[&e]).unwrap(),
+            "int f(void)\n{\n\treturn g(1);\n}\n"
+        );
+        assert_eq!(
+            src.apply(&[&ins]).unwrap(),
+            "int f(void)\n{\n\treturn g(1, 0, NULL);\n}\n"
+        );
+        assert!(src.apply(&[&e, &ins]).unwrap_err().contains("overlapping"));
+        assert_eq!(src.line(3), "\treturn g(1, NULL);");
+        assert_eq!(src.offset(9, 1), None);
     }
 }

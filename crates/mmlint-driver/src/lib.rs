@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use mmlint_cfg::Body;
 use mmlint_checks::{run_checks, FnCx};
-use mmlint_diagnostics::Diagnostic;
+use mmlint_diagnostics::{Diagnostic, SourceFile};
 use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
@@ -28,6 +28,8 @@ pub struct Config {
     /// Which header functions the frontend lowers, derived from `db` once.
     prefilter: Arc<Prefilter>,
     pub disabled: Vec<String>,
+    /// Rules that are off by default, turned on by name.
+    pub enabled: Vec<String>,
     /// Also report `mmlint-ignore` comments that suppress nothing.
     pub report_unused_suppressions: bool,
 }
@@ -44,6 +46,7 @@ impl Config {
             db: Arc::new(db),
             prefilter,
             disabled: vec![],
+            enabled: vec![],
             report_unused_suppressions: false,
         }
     }
@@ -77,7 +80,12 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
             }
         }
     };
-    let mut outcome = analyze_parsed(&tu, cfg);
+    // The main file's text, for checks that emit fixes; a file clang could read is
+    // readable here too, but a fix is optional: without the text there is none.
+    let source = std::fs::read_to_string(base_dir(&cfg.clang_args).join(path))
+        .ok()
+        .map(|text| SourceFile::new(path.display().to_string(), text));
+    let mut outcome = analyze_unit(&tu, cfg, source.as_ref());
     if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
         source_identity(path, diagnostics, cfg);
     }
@@ -125,6 +133,10 @@ fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
 
 /// Analyses an already parsed unit (tests, editors with unsaved buffers).
 pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
+    analyze_unit(tu, cfg, None)
+}
+
+fn analyze_unit(tu: &TranslationUnit, cfg: &Config, source: Option<&SourceFile>) -> FileOutcome {
     if !tu.errors.is_empty() {
         let details = tu
             .errors
@@ -148,7 +160,7 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
     let mut incomplete = Vec::new();
     for f in &tu.functions {
         match catch_unwind(AssertUnwindSafe(|| {
-            analyze_function(f.clone(), &tu.noreturn, cfg)
+            analyze_function(f.clone(), &tu.noreturn, cfg, source)
         })) {
             Ok((d, converged)) => {
                 diagnostics.extend(d);
@@ -177,10 +189,12 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
 }
 
 /// Runs the analysis and the enabled checks on one function: (diagnostics, converged).
+/// `source` is the main file's text, for fixes.
 pub fn analyze_function(
     f: Function,
     noreturn: &std::collections::BTreeSet<String>,
     cfg: &Config,
+    source: Option<&SourceFile>,
 ) -> (Vec<Diagnostic>, bool) {
     let body = mmlint_cfg::build(f);
     if !mmlint_domains::is_relevant(&body, &cfg.db) {
@@ -190,8 +204,12 @@ pub fn analyze_function(
     let cx = FnCx {
         body: &body,
         facts: &facts,
+        db: &cfg.db,
+        source,
     };
-    let d = run_checks(&cx, |id| !cfg.disabled.iter().any(|x| x == id));
+    let d = run_checks(&cx, |id| {
+        mmlint_checks::rule_enabled(id, &cfg.enabled, &cfg.disabled)
+    });
     (d, facts.converged)
 }
 

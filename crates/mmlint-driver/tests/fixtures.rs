@@ -2,7 +2,8 @@
 //! `// expect: <rule>[, <rule>]` marks on the lines (clang -verify style): a missing and an
 //! unexpected diagnostic both fail, with the source line shown.
 //!
-//! A fixture's first line may be `// mmlint-args: ARGS` (extra clang arguments).
+//! A fixture's first line may be `// mmlint-args: ARGS` (extra clang arguments). A rule that
+//! is off by default runs on the fixtures of its own directory, `testdata/rules/<id>/`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,9 @@ fn fixtures_match_their_marks() {
         args.extend(extra_args(&src));
         let mut cfg = base.clone();
         cfg.clang_args = args;
+        if let Some(dir) = f.parent().and_then(|d| d.file_name()) {
+            cfg.enabled = vec![dir.to_string_lossy().to_string()];
+        }
         let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         let got: BTreeSet<(u32, String)> = match analyze_file(f, &cfg) {
             FileOutcome::Analyzed { diagnostics, .. } => diagnostics

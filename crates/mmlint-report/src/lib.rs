@@ -5,7 +5,8 @@
 //!   parsers and `make C=1` users read);
 //! - `human`: rustc-style snippets with the path that leads to the bug (codespan-reporting);
 //! - `json`: one JSON object per line, the schema in docs/json.md;
-//! - `sarif`: SARIF 2.1.0 for code-scanning services and SARIF viewers.
+//! - `sarif`: SARIF 2.1.0 for code-scanning services and SARIF viewers;
+//! - a unified diff of the fixes ([`render_patch`], `mmlint fix`).
 //!
 //! Suppressed diagnostics are dropped by every format but SARIF, which keeps them marked as
 //! suppressed in source.
@@ -19,8 +20,11 @@ use mmlint_diagnostics::Diagnostic;
 
 mod human;
 mod json;
+mod patch;
 mod paths;
 mod sarif;
+
+pub use patch::render_patch;
 
 /// Where the rule pages are published; a rule's page is `<RULES_URL>/<id>.md`.
 pub const RULES_URL: &str = "https://github.com/mmlint/mmlint/blob/main/docs/rules";

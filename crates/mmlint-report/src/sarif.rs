@@ -71,6 +71,13 @@ struct ReportingDescriptor {
 #[derive(Serialize)]
 struct ReportingConfiguration {
     level: &'static str,
+    /// SARIF's default is true; written only for the rules that are off by default.
+    #[serde(skip_serializing_if = "is_true")]
+    enabled: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Serialize)]
@@ -294,6 +301,7 @@ fn tags(id: &str) -> Vec<&'static str> {
             "deadlock",
             "external/cwe/cwe-833",
         ],
+        "gup-vmas-migration" => &["vma", "gup", "migration", "maintainability"],
         "invalid-suppression" | "unused-suppression" => &["suppression", "maintainability"],
         _ => &[],
     });
@@ -313,6 +321,7 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
         help_uri: rule_url(m.id),
         default_configuration: ReportingConfiguration {
             level: level(m.severity),
+            enabled: mmlint_checks::rule_enabled(m.id, &[], &[]),
         },
         properties: Properties { tags: tags(m.id) },
     }
@@ -380,7 +389,8 @@ impl Builder<'_> {
             (span.start.line, span.start.col.max(1)),
             (span.end.line, span.end.col.max(1)),
         );
-        let empty = e < s;
+        // Compared before clamping: an insertion at column 1 ends at column 0.
+        let empty = (span.end.line, span.end.col) < (span.start.line, span.start.col);
         if empty {
             e = s;
         }

@@ -176,6 +176,35 @@ pub struct GupFn {
     pub locked_arg: Option<usize>,
     #[serde(default)]
     pub takes_lock: bool,
+    /// The user address, the page count and the `struct page **` output (for rewrites).
+    #[serde(default)]
+    pub start_arg: Option<usize>,
+    #[serde(default)]
+    pub nr_arg: Option<usize>,
+    #[serde(default)]
+    pub pages_arg: Option<usize>,
+    /// How a later kernel removed `vmas` from this signature (rule gup-vmas-migration).
+    #[serde(default)]
+    pub migration: Option<GupMigration>,
+}
+
+/// Linux 6.5 removed the `vmas` argument: the call keeps its name and loses that argument.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GupMigration {
+    /// The kernel version that removed `vmas` (for messages).
+    pub since: String,
+    /// The helper a one-page call with a one-VMA `vmas` becomes, called as
+    /// `helper(mm, start, gup_flags, &vma)` and returning the page or an error pointer
+    /// (`get_user_page_vma_remote`).
+    #[serde(default)]
+    pub single_page: Option<String>,
+    /// Without `single_page`: the lookup that replaces the VMA under the same hold
+    /// (`vma_lookup(mm, start)`), and what drops the page reference when it fails.
+    #[serde(default)]
+    pub lookup: Option<String>,
+    #[serde(default)]
+    pub release_page: Option<String>,
 }
 
 /// One rules file as written. Every key is optional so knowledge can be split across files.
@@ -376,6 +405,9 @@ impl ApiDb {
                 ("flags_arg", g.flags_arg),
                 ("vmas_arg", g.vmas_arg),
                 ("locked_arg", g.locked_arg),
+                ("start_arg", g.start_arg),
+                ("nr_arg", g.nr_arg),
+                ("pages_arg", g.pages_arg),
             ] {
                 if let Some(i) = idx {
                     if i >= g.args {
@@ -385,6 +417,9 @@ impl ApiDb {
                         )));
                     }
                 }
+            }
+            if let Some(m) = &g.migration {
+                check_migration(&g, m).map_err(&err)?;
             }
             self.gup.insert((g.name.clone(), g.args), g);
         }
@@ -538,6 +573,45 @@ fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A migration must say what it rewrites: the `vmas` argument, and for the one-page forms
+/// the arguments the new call is built from.
+fn check_migration(g: &GupFn, m: &GupMigration) -> Result<(), String> {
+    let what = format!("gup '{}' ({} args): migration", g.name, g.args);
+    if g.vmas_arg.is_none() {
+        return Err(format!("{what} needs vmas_arg (the argument it removes)"));
+    }
+    if m.single_page.is_some() && (m.lookup.is_some() || m.release_page.is_some()) {
+        return Err(format!(
+            "{what}: give single_page, or lookup with release_page, not both"
+        ));
+    }
+    if m.lookup.is_some() != m.release_page.is_some() {
+        return Err(format!("{what}: lookup and release_page go together"));
+    }
+    if m.single_page.is_some() || m.lookup.is_some() {
+        for (key, v) in [
+            ("start_arg", g.start_arg),
+            ("nr_arg", g.nr_arg),
+            ("pages_arg", g.pages_arg),
+            ("flags_arg", g.flags_arg),
+        ] {
+            if v.is_none() {
+                return Err(format!("{what}: a one-page rewrite needs {key}"));
+            }
+        }
+    }
+    if m.single_page.is_some() && g.mm_arg.is_none() {
+        return Err(format!("{what}: single_page needs mm_arg"));
+    }
+    for name in [&m.single_page, &m.lookup, &m.release_page]
+        .into_iter()
+        .flatten()
+    {
+        check_name(name)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,6 +700,67 @@ mod tests {
             e.to_string(),
             "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range"
         );
+    }
+
+    #[test]
+    fn builtin_migrations_are_complete() {
+        let db = ApiDb::builtin().unwrap();
+        let remote = db.gup("get_user_pages_remote", 7).unwrap();
+        let m = remote.migration.as_ref().unwrap();
+        assert_eq!(m.single_page.as_deref(), Some("get_user_page_vma_remote"));
+        assert_eq!((remote.start_arg, remote.pages_arg), (Some(1), Some(4)));
+        let pin = db
+            .gup("pin_user_pages", 5)
+            .unwrap()
+            .migration
+            .clone()
+            .unwrap();
+        assert_eq!(pin.release_page.as_deref(), Some("unpin_user_page"));
+        // Every 6.1 signature with `vmas` has its 6.5 successor (one argument fewer) when
+        // the successor is public API.
+        for (name, args) in [("get_user_pages", 5), ("get_user_pages_remote", 7)] {
+            assert!(db.gup(name, args - 1).unwrap().vmas_arg.is_none());
+        }
+        assert!(db
+            .gup("get_user_pages_remote", 6)
+            .unwrap()
+            .migration
+            .is_none());
+    }
+
+    #[test]
+    fn migration_errors_name_the_entry() {
+        let bad = [
+            (
+                "gup = [{ name = \"g\", args = 3, migration = { since = \"6.5\" } }]",
+                "gup 'g' (3 args): migration needs vmas_arg",
+            ),
+            (
+                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", lookup = \"vma_lookup\" } }]",
+                "lookup and release_page go together",
+            ),
+            (
+                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\" } }]",
+                "a one-page rewrite needs start_arg",
+            ),
+            (
+                "gup = [{ name = \"g\", args = 4, start_arg = 0, nr_arg = 1, flags_arg = 1, pages_arg = 2, vmas_arg = 3, migration = { since = \"6.5\", single_page = \"h\" } }]",
+                "single_page needs mm_arg",
+            ),
+            (
+                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\", lookup = \"l\", release_page = \"r\" } }]",
+                "not both",
+            ),
+            (
+                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", colour = 1 } }]",
+                "colour",
+            ),
+        ];
+        for (text, want) in bad {
+            let mut db = ApiDb::default();
+            let e = db.add_str("bad.toml", text).unwrap_err();
+            assert!(e.to_string().contains(want), "{text}: {e}");
+        }
     }
 
     #[test]

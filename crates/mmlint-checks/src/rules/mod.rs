@@ -1,6 +1,7 @@
 //! One module per rule; see the registry in the crate root.
 
 pub mod dangling_vma;
+pub mod gup_vmas_migration;
 pub mod gup_vmas_unlockable;
 pub mod gup_while_mmap_locked;
 pub mod mmap_lock_leak;

@@ -1,0 +1,238 @@
+//! `mmlint fix`: the fixes the rules attach to their findings, as a unified diff for
+//! `patch -p1` from the tree root (like `make coccicheck MODE=patch`), or written to the
+//! files with `--apply`. Findings without a fix are listed on stderr, gcc-style.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mmlint_diagnostics::{Diagnostic, Edit, SourceFile};
+use mmlint_driver::{analyze_file, FileOutcome};
+
+use crate::{batch, config, fresh, setup, CheckRun, CommonOpts, ExitStatus};
+
+#[derive(clap::Args)]
+pub struct FixArgs {
+    /// C files to fix; with -p, paths (files or directories) selecting units.
+    paths: Vec<PathBuf>,
+    /// A compile_commands.json: analyse its translation units with their own flags.
+    #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
+    compdb: Option<PathBuf>,
+    /// Only this rule's fixes (repeatable; default: every rule, the ones off by default
+    /// included).
+    #[arg(long, value_name = "RULE")]
+    rule: Vec<String>,
+    /// Write the fixed files instead of printing a patch.
+    #[arg(long)]
+    apply: bool,
+    /// Patch paths are relative to DIR (default: the compile_commands.json directory with
+    /// -p, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    srcroot: Option<PathBuf>,
+    /// Parallel jobs for -p (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Per-unit time limit in seconds for -p.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    timeout: u64,
+    /// Settings file (default: the nearest mmlint.toml at or above the current directory).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonOpts,
+    /// Compiler arguments for clang (include paths, defines), after `--`.
+    #[arg(last = true, value_name = "COMPILER_ARGS")]
+    compiler_args: Vec<String>,
+}
+
+pub fn run(a: FixArgs) -> ExitStatus {
+    let settings = match &a.config {
+        Some(p) => config::load(p),
+        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
+            Some(p) => config::load(&p),
+            None => Ok(config::Config::default()),
+        },
+    };
+    let settings = match settings {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mmlint: error: {e}");
+            return ExitStatus::ToolError;
+        }
+    };
+    let mut common = a.common;
+    common.disable.extend(settings.disable.iter().cloned());
+    common
+        .rules_dir
+        .splice(0..0, settings.rules_dirs.iter().cloned());
+    for r in &a.rule {
+        if mmlint_checks::find_rule(r).is_none() {
+            eprintln!("mmlint: error: unknown rule '{r}' in --rule (see `mmlint rules`)");
+            return ExitStatus::ToolError;
+        }
+    }
+    // Only the chosen rules run; without --rule, all of them (fixing is asking for them).
+    let all: Vec<String> = mmlint_checks::registry()
+        .iter()
+        .map(|c| c.meta().id.to_string())
+        .collect();
+    if a.rule.is_empty() {
+        common.enable = all;
+    } else {
+        common.enable = a.rule.clone();
+        common
+            .disable
+            .extend(all.into_iter().filter(|id| !a.rule.contains(id)));
+    }
+    let mut cfg = match setup(&common) {
+        Ok(cfg) => cfg,
+        Err(s) => return s,
+    };
+    cfg.clang_args = a.compiler_args.clone();
+
+    let run = CheckRun {
+        paths: a.paths,
+        compdb: a.compdb,
+        jobs: a.jobs,
+        timeout: Duration::from_secs(a.timeout),
+        compiler_args: a.compiler_args,
+    };
+    let (results, base_dir) = match &run.compdb {
+        Some(db) => match batch(db, &run, &cfg) {
+            Ok((r, base, _)) => (r, base),
+            Err(s) => return s,
+        },
+        None if run.paths.is_empty() => {
+            eprintln!("mmlint: error: no files to fix (give FILE... or -p compile_commands.json)");
+            return ExitStatus::ToolError;
+        }
+        None => (
+            run.paths
+                .iter()
+                .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
+                .collect(),
+            PathBuf::from("."),
+        ),
+    };
+
+    let mut status = ExitStatus::Clean;
+    let mut seen = HashSet::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut err = io::stderr().lock();
+    for (path, outcome) in results {
+        match outcome {
+            FileOutcome::Analyzed { diagnostics, .. } => {
+                diags.extend(
+                    fresh(diagnostics, &mut seen)
+                        .into_iter()
+                        .filter(|d| d.suppression.is_none()),
+                );
+            }
+            FileOutcome::Failed { reason, details } => {
+                status = ExitStatus::ToolError;
+                let _ = mmlint_report::render_file_error(&mut err, &path, &reason, &details);
+            }
+        }
+    }
+    let unfixed: Vec<Diagnostic> = diags.iter().filter(|d| d.fix.is_none()).cloned().collect();
+    if !unfixed.is_empty() {
+        let _ = writeln!(
+            err,
+            "mmlint: {} finding(s) without an automatic fix:",
+            unfixed.len()
+        );
+        let _ = mmlint_report::render_gcc(&mut err, &unfixed);
+    }
+
+    // The edits per file, one fix at a time: a fix whose edits overlap an earlier one's is
+    // left out whole (never half applied).
+    let mut per_file: BTreeMap<String, Vec<&Edit>> = BTreeMap::new();
+    let mut taken: BTreeMap<String, Vec<(u32, u32, u32, u32)>> = BTreeMap::new();
+    let mut n_fixes = 0;
+    for d in &diags {
+        let Some(fix) = &d.fix else { continue };
+        let key = |e: &Edit| {
+            (
+                e.span.start.line,
+                e.span.start.col,
+                e.span.end.line,
+                e.span.end.col,
+            )
+        };
+        let overlaps = fix.edits.iter().any(|e| {
+            let (sl, sc, el, ec) = key(e);
+            taken.get(&*e.span.start.file).is_some_and(|v| {
+                v.iter()
+                    .any(|t| (sl, sc) <= (t.2, t.3) && (t.0, t.1) <= (el, ec))
+            })
+        });
+        if overlaps {
+            let _ = writeln!(
+                err,
+                "{}: note: fix '{}' overlaps another fix; left out",
+                d.span.start, fix.description
+            );
+            continue;
+        }
+        n_fixes += 1;
+        for e in &fix.edits {
+            taken
+                .entry(e.span.start.file.to_string())
+                .or_default()
+                .push(key(e));
+            per_file
+                .entry(e.span.start.file.to_string())
+                .or_default()
+                .push(e);
+        }
+    }
+
+    let abs_base = std::fs::canonicalize(&base_dir).unwrap_or(base_dir.clone());
+    let root = a
+        .srcroot
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .unwrap_or_else(|| abs_base.clone());
+    let mut out = io::stdout().lock();
+    let mut files = 0;
+    for (file, edits) in &per_file {
+        let path = abs_base.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("mmlint: error: {}: cannot read: {e}", path.display());
+                status = ExitStatus::ToolError;
+                continue;
+            }
+        };
+        let src = SourceFile::new(file.as_str(), text);
+        let res = if a.apply {
+            src.apply(edits)
+                .and_then(|t| std::fs::write(&path, t).map_err(|e| e.to_string()))
+        } else {
+            let rel = relative(&path, &root);
+            mmlint_report::render_patch(&mut out, &rel, &src, edits).map_err(|e| e.to_string())
+        };
+        match res {
+            Ok(()) => files += 1,
+            Err(e) => {
+                eprintln!("mmlint: error: {}: {e}", path.display());
+                status = ExitStatus::ToolError;
+            }
+        }
+    }
+    let _ = out.flush();
+    let verb = if a.apply { "applied" } else { "printed" };
+    let _ = writeln!(err, "mmlint: {verb} {n_fixes} fix(es) in {files} file(s)");
+    status
+}
+
+/// `path` relative to `root` when inside it, for `patch -p1` run in `root`.
+fn relative(path: &Path, root: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or(abs)
+        .display()
+        .to_string()
+}
