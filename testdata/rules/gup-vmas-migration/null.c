@@ -37,7 +37,8 @@ void async_execute(struct mm_struct *mm, unsigned long addr)
 	int locked = 1;
 
 	mmap_read_lock(mm);
-	get_user_pages_remote(mm, addr, 1, FOLL_WRITE, NULL, NULL, &locked); // expect: gup-vmas-migration
+	get_user_pages_remote(mm, addr, 1, FOLL_WRITE, NULL, NULL, // expect: gup-vmas-migration
+			&locked);
 	if (locked)
 		mmap_read_unlock(mm);
 }

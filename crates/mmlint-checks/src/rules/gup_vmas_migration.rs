@@ -434,9 +434,10 @@ fn call_text(src: &SourceFile, s: &Site<'_>) -> Option<ctext::CallText> {
     (c.args.len() == s.args.len()).then_some(c)
 }
 
-/// Removes argument `i`: from its start to the next argument's (`NULL, ` keeps the line
-/// breaks of the rest), or, for the last one, from the end of the previous one (`, NULL`).
-/// The first choice that keeps every line within 100 columns wins.
+/// Removes argument `i`: from its start to the next argument's (`NULL, `), or from the end
+/// of the previous one (`, NULL`). A choice that keeps the call's line breaks wins (the
+/// smallest diff, as upstream did for most sites), then one that keeps the joined line
+/// within 100 columns.
 fn drop_arg(src: &SourceFile, call: &ctext::CallText, i: usize) -> Option<Edit> {
     let mut choices = Vec::new();
     if let Some(next) = call.args.get(i + 1) {
@@ -450,9 +451,11 @@ fn drop_arg(src: &SourceFile, call: &ctext::CallText, i: usize) -> Option<Edit> 
         let joined = format!("{}{}", &src.text[ls..r.start], &src.text[r.end..le]);
         width(&joined) <= MAX_COLUMNS
     };
+    let keeps_lines = |r: &&Range<usize>| !src.text[(*r).clone()].contains('\n');
     let r = choices
         .iter()
-        .find(|r| fits(r))
+        .find(|r| keeps_lines(r))
+        .or_else(|| choices.iter().find(|r| fits(r)))
         .or(choices.first())?
         .clone();
     Some(Edit::replace(src, r, String::new()))
