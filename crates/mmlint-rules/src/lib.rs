@@ -220,6 +220,8 @@ struct RulesFile {
     retake_flag: Vec<RetakeFlag>,
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
+    #[serde(default)]
+    stable_calls: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -249,6 +251,10 @@ pub struct ApiDb {
     pub no_deref: Vec<String>,
     pub noreturn: Vec<String>,
     pub unlockable_flag: Option<String>,
+    /// Calls without arguments that return the same pointer for the whole function
+    /// (`get_current()`, what `current` expands to): a local assigned from one names the
+    /// same object, so `tsk = current; tsk->mm` is the lock of `current->mm`.
+    pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
     is_err: HashMap<String, IsErr>,
@@ -416,6 +422,10 @@ impl ApiDb {
             .extend(parsed.vma_field_not_derived);
         self.no_deref.extend(parsed.no_deref);
         self.noreturn.extend(parsed.noreturn);
+        for n in &parsed.stable_calls {
+            check_name(n).map_err(&err)?;
+        }
+        self.stable_calls.extend(parsed.stable_calls);
         if let Some(v) = parsed.vma_record {
             self.vma_record = v;
         }
