@@ -5,6 +5,7 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
+pub mod summary_file;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
 
@@ -14,7 +15,8 @@ use std::path::{Path, PathBuf};
 use mmlint_cfg::Body;
 use mmlint_checks::{run_checks, FnCx};
 use mmlint_diagnostics::Diagnostic;
-use mmlint_domains::{Lookup, Summaries};
+use mmlint_domains::Lookup;
+pub use mmlint_domains::{Summaries, Summary};
 use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
@@ -59,6 +61,8 @@ pub enum FileOutcome {
         diagnostics: Vec<Diagnostic>,
         /// Functions whose analysis hit the step budget (results may be incomplete).
         incomplete: Vec<String>,
+        /// Summaries of the unit's functions that other units can call.
+        exported: Vec<(String, Arc<mmlint_domains::Summary>)>,
     },
     /// The file could not be analyzed: a one-line reason, then clang's first errors.
     Failed {
@@ -150,6 +154,11 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
     }
     match analyze_unit(tu, cfg) {
         Ok(u) => FileOutcome::Analyzed {
+            exported: u
+                .exported
+                .iter()
+                .filter_map(|n| Some((n.clone(), u.summaries.get(n)?.clone())))
+                .collect(),
             diagnostics: u.diagnostics,
             incomplete: u.incomplete,
         },
