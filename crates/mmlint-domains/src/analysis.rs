@@ -918,6 +918,11 @@ impl<'a> LockVma<'a> {
                 if l.status == Status::Held(HoldMode::Write) {
                     l.status = Status::Held(HoldMode::Read);
                 }
+            } else if ca.lock.action == LockAction::Upgrade {
+                let l = ok.lock_mut(&key, &display);
+                if l.status == Status::Held(HoldMode::Read) {
+                    l.status = Status::Held(HoldMode::Write);
+                }
             } else {
                 let text = self.text(ca.call);
                 let l = ok.lock_mut(&key, &display);
@@ -1646,6 +1651,13 @@ impl<'a> LockVma<'a> {
                         } else {
                             Status::Held(HoldMode::Read)
                         };
+                    }
+                }
+                LockAction::Upgrade => {
+                    // Upgraded or not, depending on a result nobody tests here.
+                    let lk = st.lock_mut(&key, &display);
+                    if lk.status == Status::Held(HoldMode::Read) {
+                        lk.status = Status::Maybe;
                     }
                 }
                 LockAction::Assert => {

@@ -20,6 +20,9 @@ pub enum LockAction {
     Acquire,
     Release,
     Downgrade,
+    /// Read → write without releasing (`mmap_upgrade_trylock`, 6.4+ fault path): only as a
+    /// conditional operation.
+    Upgrade,
     Assert,
 }
 
@@ -338,10 +341,19 @@ impl ApiDb {
         })?;
         for l in parsed.lock {
             if l.succeeds_when.is_some()
-                && !matches!(l.action, LockAction::Acquire | LockAction::Downgrade)
+                && !matches!(
+                    l.action,
+                    LockAction::Acquire | LockAction::Downgrade | LockAction::Upgrade
+                )
             {
                 return Err(err(format!(
-                    "lock '{}': succeeds_when only makes sense for an acquire or a downgrade",
+                    "lock '{}': succeeds_when only makes sense for an acquire, a downgrade or an upgrade",
+                    l.name
+                )));
+            }
+            if l.action == LockAction::Upgrade && l.succeeds_when.is_none() {
+                return Err(err(format!(
+                    "lock '{}': an upgrade needs succeeds_when (it can fail)",
                     l.name
                 )));
             }
