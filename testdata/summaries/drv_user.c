@@ -1,3 +1,4 @@
+// mmlint-summaries-from: drv_mm.c
 #include <linux/mm.h>
 
 /* Callers of drv_mm.c's helpers. Without the summary file their calls are unknown and
