@@ -12,6 +12,12 @@ deps:
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libclang-19-dev clang-19; \
 	fi
+	@# patch(1): the mmlint fix tests apply the patches they print.
+	@if ! command -v patch >/dev/null 2>&1; then \
+		echo "installing patch (apt-get)"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q patch; \
+	fi
 
 # Exit status 1 means "findings": expected for the demo.
 demo: deps

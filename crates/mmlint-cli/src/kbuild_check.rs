@@ -117,8 +117,13 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let (o, rest) = own_options(&args, "--disable=mmap-lock-leak").unwrap();
+        let (o, rest) = own_options(
+            &args,
+            "--disable=mmap-lock-leak --enable=gup-vmas-migration",
+        )
+        .unwrap();
         assert!(o.error_exitcode);
+        assert_eq!(o.common.enable, vec!["gup-vmas-migration".to_string()]);
         assert_eq!(o.common.disable, vec!["mmap-lock-leak".to_string()]);
         assert_eq!(rest, vec!["-D__CHECKER__", "-I./include", "mm/gup.c"]);
         assert!(own_options(&[], "--colour").is_err());

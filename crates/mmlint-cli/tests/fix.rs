@@ -229,3 +229,61 @@ fn sarif_carries_the_same_edits() {
         let _ = std::fs::remove_dir_all(&tree);
     }
 }
+
+#[test]
+fn the_rule_is_off_until_enabled() {
+    let inc = format!("-I{}", root().join("testdata/include").display());
+    let f = format!("{DIR}/null.c");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "gcc"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[&f, "--", "-nostdinc", &inc]);
+        mmlint_in(&root(), &args)
+    };
+    let off = run(&[]);
+    assert_eq!(off.status.code(), Some(0), "{}", text(&off.stdout));
+    let on = run(&["--enable", "gup-vmas-migration"]);
+    assert_eq!(on.status.code(), Some(1));
+    let out = text(&on.stdout);
+    assert_eq!(out.matches("[gup-vmas-migration]").count(), 5, "{out}");
+    assert!(
+        out.contains(": note: get_user_pages_remote() passes NULL for 'vmas'"),
+        "{out}"
+    );
+    // --disable wins over --enable.
+    let both = run(&[
+        "--enable",
+        "gup-vmas-migration",
+        "--disable",
+        "gup-vmas-migration",
+    ]);
+    assert_eq!(both.status.code(), Some(0));
+    let bad = run(&["--enable", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("unknown rule 'nope' in --enable"));
+    // mmlint.toml can turn it on.
+    let dir = tempdir("fix-enable-toml");
+    std::fs::write(
+        dir.join("mmlint.toml"),
+        "[rules]\nenable = [\"gup-vmas-migration\"]\n",
+    )
+    .unwrap();
+    let cfg = dir.join("mmlint.toml").display().to_string();
+    let via_toml = run(&["--config", &cfg]);
+    assert_eq!(
+        via_toml.status.code(),
+        Some(1),
+        "{}",
+        text(&via_toml.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let rules = text(&mmlint_in(&root(), &["rules"]).stdout);
+    let line = rules
+        .lines()
+        .find(|l| l.starts_with("gup-vmas-migration"))
+        .unwrap();
+    assert!(line.contains("note (off)"), "{line}");
+    assert!(!rules
+        .lines()
+        .any(|l| l.starts_with("dangling-vma") && l.contains("(off)")));
+}

@@ -1,12 +1,13 @@
 //! # gup-vmas-migration
 //!
 //! ## What it finds
-//! Off by default (`--enable gup-vmas-migration`, or `enable = ["gup-vmas-migration"]` in
-//! mmlint.toml); level note. Every call that passes the `vmas` argument of a GUP function
-//! whose later signature dropped it (`get_user_pages()`, `pin_user_pages()`,
-//! `get_user_pages_remote()`, `pin_user_pages_remote()` and mm's internal
-//! `__get_user_pages*()`: Linux 6.5, "remove the vmas parameter from GUP"), and which
-//! rewrite applies:
+//! Every call that still passes the `vmas` argument of a GUP function whose later signature
+//! dropped it (`get_user_pages()`, `pin_user_pages()`, `get_user_pages_remote()`,
+//! `pin_user_pages_remote()` and mm's internal `__get_user_pages*()`: Linux 6.5, "remove
+//! the vmas parameter from GUP"), with the rewrite that applies. Level note, off by default:
+//! `--enable gup-vmas-migration`, or `enable = ["gup-vmas-migration"]` in mmlint.toml.
+//!
+//! The cases:
 //!
 //! 1. `vmas` is NULL: drop the argument. `mmlint fix` does it.
 //! 2. one page, and one VMA (`&vma`) used under the same lock hold: the remote
