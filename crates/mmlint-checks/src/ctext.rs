@@ -159,6 +159,27 @@ pub fn indent_before(src: &SourceFile, off: usize) -> Option<&str> {
         .then_some(prefix)
 }
 
+/// Whether a statement starting at `off` (first on its line) stands in a block, where
+/// more statements can be added next to it: the code before it ends with `;`, `{`, `}` or
+/// a label's `:`. Not the unbraced body of an `if`, `else`, `for` or `while`. Comment and
+/// preprocessor lines are skipped.
+pub fn in_block(src: &SourceFile, off: usize) -> bool {
+    let before = &src.text[..line_start(src, off)];
+    for line in before.lines().rev() {
+        let code = match line.find("//") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let t = code.trim();
+        let comment = t.starts_with("/*") || t.starts_with('*') || t.ends_with("*/");
+        if t.is_empty() || t.starts_with('#') || comment {
+            continue;
+        }
+        return t.ends_with([';', '{', '}', ':']);
+    }
+    false
+}
+
 /// Display width with tabs to the next multiple of 8.
 pub fn width(s: &str) -> usize {
     s.chars()
@@ -228,6 +249,16 @@ mod tests {
             .unwrap()
             .args
             .is_empty());
+    }
+
+    #[test]
+    fn statements_in_blocks_only() {
+        let s = src("{\n\ta();\n\t/* c */\n#ifdef X\n\tb();\n#endif\n\tif (x)\n\t\tc();\n}\n");
+        let at = |needle: &str| s.text.find(needle).unwrap();
+        assert!(in_block(&s, at("a();")));
+        assert!(in_block(&s, at("b();")));
+        assert!(in_block(&s, at("if (x)")));
+        assert!(!in_block(&s, at("c();")));
     }
 
     #[test]

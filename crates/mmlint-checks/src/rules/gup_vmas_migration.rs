@@ -474,6 +474,10 @@ fn assigned_stmt<'s>(
     };
     let start = src.offset(lhs.span.start.line, lhs.span.start.col)?;
     let indent = indent_before(src, start)?;
+    // One statement becomes several: not as the unbraced body of an if/else/loop.
+    if !ctext::in_block(src, start) {
+        return None;
+    }
     let lhs_text = src.text.get(start..call.range.start)?.trim_end();
     let lhs_text = lhs_text.strip_suffix('=')?.trim_end();
     let simple = !lhs_text.is_empty()
