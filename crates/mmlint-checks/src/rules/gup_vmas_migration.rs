@@ -236,10 +236,11 @@ fn report(cx: &FnCx<'_>, s: &Site<'_>) -> Diagnostic {
     let since = &m.since;
     let mut notes = Vec::new();
     let mut fix = None;
-    let nonnull = |i: Option<usize>| {
-        i.and_then(|i| s.args.get(i))
-            .is_some_and(|a| a.strip_casts().const_value() != Some(0))
-    };
+    // GUP may drop the lock (the domain's reading of `locked` and the flags, as for
+    // gup-vmas-unlockable).
+    let unlockable = cx.facts.events.iter().any(|e| {
+        matches!(e, Event::Gup(c) if c.at == s.call.span && (c.locked_nonnull || c.unlockable_flag))
+    });
     // Dangling uses of what this call stored in `vmas` (the domain's provenance).
     let dangling: Vec<&Span> = cx
         .facts
@@ -269,7 +270,7 @@ fn report(cx: &FnCx<'_>, s: &Site<'_>) -> Diagnostic {
             "{name}() forwards 'vmas' ({vmas}) from the caller of {}(): Linux {since} removed the argument; remove the parameter from {}() and its callers too",
             func.name, func.name
         ),
-        _ if !dangling.is_empty() || nonnull(g.locked_arg) => {
+        _ if !dangling.is_empty() || unlockable => {
             for at in &dangling {
                 notes.push(Note {
                     span: (*at).clone(),
@@ -278,12 +279,7 @@ fn report(cx: &FnCx<'_>, s: &Site<'_>) -> Diagnostic {
                 });
             }
             let why = if dangling.is_empty() {
-                format!(
-                    "it also passes a non-NULL 'locked' ({}), so GUP may drop the lock and leave the VMAs dangling (see gup-vmas-unlockable)",
-                    g.locked_arg
-                        .map(|i| s.args[i].display(func).to_string())
-                        .unwrap_or_default()
-                )
+                "GUP may also drop the lock ('locked' or FOLL_UNLOCKABLE) and leave the VMAs dangling (see gup-vmas-unlockable)".to_string()
             } else {
                 format!(
                     "a VMA from it is used after the lock may have been dropped (line {}, see dangling-vma)",
