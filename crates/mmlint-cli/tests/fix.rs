@@ -287,3 +287,49 @@ fn the_rule_is_off_until_enabled() {
         .lines()
         .any(|l| l.starts_with("dangling-vma") && l.contains("(off)")));
 }
+
+#[test]
+fn patch_paths_are_relative_to_the_compile_commands_directory() {
+    let d = tempdir("fix-compdb");
+    let src = d.join("drivers/x");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::copy(root().join(DIR).join("null.c"), src.join("null.c")).unwrap();
+    let inc = root().join("testdata/include").display().to_string();
+    let db = format!(
+        r#"[{{"directory": "{}", "file": "{}/drivers/x/null.c", "command": "gcc -nostdinc -I{inc} -c -o drivers/x/null.o drivers/x/null.c"}}]"#,
+        d.display(),
+        d.display()
+    );
+    std::fs::write(d.join("compile_commands.json"), db).unwrap();
+    let cwd = std::env::temp_dir();
+    let o = mmlint_in(
+        &cwd,
+        &[
+            "fix",
+            "--rule",
+            "gup-vmas-migration",
+            "-p",
+            &d.join("compile_commands.json").display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let patch = text(&o.stdout);
+    assert!(
+        patch.starts_with("--- a/drivers/x/null.c\n+++ b/drivers/x/null.c\n"),
+        "{patch}"
+    );
+    let res = Command::new("patch")
+        .args(["-p1", "--dry-run", "-d"])
+        .arg(&d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut p| {
+            use std::io::Write;
+            p.stdin.take().unwrap().write_all(patch.as_bytes())?;
+            p.wait_with_output()
+        })
+        .unwrap();
+    assert!(res.status.success(), "{}", text(&res.stdout));
+    let _ = std::fs::remove_dir_all(&d);
+}
