@@ -6,6 +6,7 @@
 mod baseline;
 mod config;
 mod kbuild_check;
+mod lsp_cmd;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
@@ -123,6 +124,27 @@ enum Command {
         /// A rule id, e.g. dangling-vma.
         rule: String,
     },
+    /// Serve the Language Server Protocol on stdio (editor diagnostics; docs/editors.md).
+    Lsp {
+        /// Use this compile_commands.json for every file (default: the nearest one above
+        /// each file).
+        #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
+        compdb: Option<PathBuf>,
+        /// Analyses that may run at once.
+        #[arg(short = 'j', long, value_name = "N", default_value_t = 2)]
+        jobs: usize,
+        /// Milliseconds without edits before an unsaved buffer is analysed.
+        #[arg(long, value_name = "MS", default_value_t = 300)]
+        debounce: u64,
+        /// Settings file (default: the nearest mmlint.toml at or above the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonOpts,
+        /// Compiler arguments for files no compile_commands.json covers, after `--`.
+        #[arg(last = true, value_name = "COMPILER_ARGS")]
+        compiler_args: Vec<String>,
+    },
     /// Print the control-flow graphs mmlint builds for a file (for debugging).
     DumpCfg {
         file: PathBuf,
@@ -142,7 +164,7 @@ enum ExitStatus {
     ToolError = 2,
 }
 
-const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "dump-cfg", "help"];
+const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "dump-cfg", "lsp", "help"];
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
@@ -195,6 +217,21 @@ fn main() -> ExitCode {
                 ExitStatus::ToolError
             }
         },
+        Command::Lsp {
+            compdb,
+            jobs,
+            debounce,
+            config,
+            common,
+            compiler_args,
+        } => lsp_cmd::run(lsp_cmd::LspArgs {
+            common,
+            compdb,
+            jobs,
+            debounce_ms: debounce,
+            config,
+            compiler_args,
+        }),
         Command::DumpCfg {
             file,
             function,
