@@ -7,12 +7,12 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{root, tempdir};
+use common::{expect_marks, fixture_project, root, tempdir};
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -175,28 +175,11 @@ fn uri(p: &Path) -> String {
 
 /// 0-based lines of the `// expect: RULE` marks.
 fn marked_lines(src: &str, rule: &str) -> BTreeSet<u64> {
-    src.lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(&format!("// expect: {rule}")))
-        .map(|(i, _)| i as u64)
+    expect_marks(src)
+        .into_iter()
+        .filter(|(_, r)| r == rule)
+        .map(|(l, _)| l as u64 - 1)
         .collect()
-}
-
-/// A directory holding a copy of a fixture and a compile_commands.json for it.
-fn project(name: &str, fixture: &str) -> (PathBuf, PathBuf, String) {
-    let d = tempdir(name).canonicalize().unwrap();
-    let src = std::fs::read_to_string(root().join(fixture)).unwrap();
-    let file = d.join(Path::new(fixture).file_name().unwrap());
-    std::fs::write(&file, &src).unwrap();
-    let inc = root().join("testdata/include");
-    let db = json!([{
-        "directory": d,
-        "file": file.file_name().unwrap().to_str().unwrap(),
-        "arguments": ["gcc", "-nostdinc", format!("-I{}", inc.display()), "-c",
-                      file.file_name().unwrap().to_str().unwrap()],
-    }]);
-    std::fs::write(d.join("compile_commands.json"), db.to_string()).unwrap();
-    (d, file, src)
 }
 
 fn open(c: &mut Client, file: &Path, text: &str) {
@@ -216,7 +199,7 @@ fn change(c: &mut Client, file: &Path, version: i64, text: &str) {
 
 #[test]
 fn fixture_diagnostics_fix_by_edit_suppress_close_shutdown() {
-    let (dir, file, src) = project("lsp-basic", "testdata/rules/dangling-vma/basic.c");
+    let (dir, file, src) = fixture_project("lsp-basic", "testdata/rules/dangling-vma/basic.c");
     let u = uri(&file);
     let mut c = Client::start(&dir, Value::Null);
     open(&mut c, &file, &src);
@@ -317,8 +300,28 @@ fn fixture_diagnostics_fix_by_edit_suppress_close_shutdown() {
     let now = c.diagnostics(&u, Some(3));
     assert_eq!(now.len(), after.len() - 1, "{now:#?}");
 
+    // Only a correct function left: nothing to report, the list is cleared.
+    let ok_only: String = src
+        .lines()
+        .take(32)
+        .skip(17)
+        .chain(std::iter::once(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        ok_only.contains("int ok_copy_field_before_unlock("),
+        "{ok_only}"
+    );
+    change(
+        &mut c,
+        &file,
+        4,
+        &format!("#include <linux/mm.h>\n{ok_only}"),
+    );
+    assert_eq!(c.diagnostics(&u, Some(4)), Vec::<Value>::new());
+
     // A buffer that does not parse keeps the server alive and says why in the log.
-    change(&mut c, &file, 4, "int f(void) { return }\n");
+    change(&mut c, &file, 5, "int f(void) { return }\n");
     c.wait_for("a log about the parse failure", |v| {
         v["method"] == "window/logMessage"
             && v["params"]["message"]
@@ -341,7 +344,7 @@ fn fixture_diagnostics_fix_by_edit_suppress_close_shutdown() {
 fn unlisted_file_borrows_flags_and_init_option_names_the_database() {
     // The database lives elsewhere and is named in initializationOptions; the opened file
     // is not in it, so it borrows its neighbour's flags (and cannot parse without them).
-    let (dir, _listed, _) = project("lsp-borrow", "testdata/rules/dangling-vma/basic.c");
+    let (dir, _listed, _) = fixture_project("lsp-borrow", "testdata/rules/dangling-vma/basic.c");
     let db_dir = tempdir("lsp-borrow-db");
     std::fs::rename(
         dir.join("compile_commands.json"),
@@ -353,7 +356,7 @@ fn unlisted_file_borrows_flags_and_init_option_names_the_database() {
     std::fs::write(&other, &src).unwrap();
     let mut c = Client::start(
         &dir,
-        json!({"compileCommands": db_dir.join("compile_commands.json")}),
+        json!({"compileCommands": db_dir.join("compile_commands.json"), "debounceMs": 10}),
     );
     open(&mut c, &other, &src);
     let diags = c.diagnostics(&uri(&other), Some(1));
@@ -374,9 +377,18 @@ fn unlisted_file_borrows_flags_and_init_option_names_the_database() {
 }
 
 #[test]
-fn exit_without_shutdown_is_an_error_status() {
+fn bad_options_are_a_warning_and_exit_without_shutdown_an_error_status() {
     let d = tempdir("lsp-exit");
-    let mut c = Client::start(&d, Value::Null);
+    // Options of the wrong type are ignored with a warning, not a failed handshake.
+    let mut c = Client::start(&d, json!({"debounceMs": "soon"}));
+    c.wait_for("a warning about the options", |v| {
+        v["method"] == "window/logMessage"
+            && v["params"]["type"] == 2
+            && v["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("initializationOptions ignored")
+    });
     c.notify("exit", Value::Null);
     let deadline = Instant::now() + WAIT;
     loop {

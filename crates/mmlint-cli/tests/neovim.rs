@@ -10,11 +10,11 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{kernel_tree, root, tempdir};
+use common::{expect_marks, fixture_project, kernel_tree, root, tempdir};
 
 /// What Neovim saw: (line, column, severity, code, related locations, message) per
 /// diagnostic, the server's log lines, and the time from start-up to the first diagnostics.
@@ -108,42 +108,19 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration) -> Seen {
     seen
 }
 
-/// (1-based line, rule) of the `// expect:` marks.
-fn marks(src: &str) -> BTreeSet<(u32, String)> {
-    let mut set = BTreeSet::new();
-    for (i, line) in src.lines().enumerate() {
-        if let Some(pos) = line.find("// expect:") {
-            for r in line[pos + "// expect:".len()..].split(',') {
-                set.insert((i as u32 + 1, r.trim().to_string()));
-            }
-        }
-    }
-    set
-}
-
 #[test]
 fn neovim_shows_the_fixture_findings() {
     if require_nvim().is_none() {
         return;
     }
-    let fixture = "testdata/rules/dangling-vma/callee_release.c";
-    let dir: PathBuf = tempdir("nvim-fixture").canonicalize().unwrap();
-    let src = std::fs::read_to_string(root().join(fixture)).unwrap();
-    let file = dir.join("callee_release.c");
-    std::fs::write(&file, &src).unwrap();
-    let db = serde_json::json!([{
-        "directory": dir,
-        "file": "callee_release.c",
-        "arguments": ["gcc", "-nostdinc",
-                      format!("-I{}", root().join("testdata/include").display()),
-                      "-c", "callee_release.c"],
-    }]);
-    std::fs::write(dir.join("compile_commands.json"), db.to_string()).unwrap();
-
+    let (dir, file, src) = fixture_project(
+        "nvim-fixture",
+        "testdata/rules/dangling-vma/callee_release.c",
+    );
     let seen = run_nvim(&file, &dir, Duration::from_secs(120));
     assert_eq!(seen.filetype, "c");
     let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
-    let want = marks(&src);
+    let want = expect_marks(&src);
     assert!(want.len() >= 3, "the fixture lost its marks");
     assert_eq!(got, want, "logs: {:?}", seen.logs);
     for d in &seen.diags {

@@ -104,10 +104,16 @@ pub fn serve(conn: Connection, mut opts: Options) -> Result<(), String> {
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let params: lsp::InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: bad parameters: {e}"))?;
-    let init: InitOptions = match params.initialization_options {
-        Some(v) => serde_json::from_value(v)
-            .map_err(|e| format!("initialize: bad initializationOptions: {e}"))?,
-        None => InitOptions::default(),
+    // Bad options are reported once the client can hear it, not a reason to refuse.
+    let (init, init_problem) = match params.initialization_options {
+        Some(v) if !v.is_null() => match serde_json::from_value::<InitOptions>(v) {
+            Ok(o) => (o, None),
+            Err(e) => (
+                InitOptions::default(),
+                Some(format!("mmlint: initializationOptions ignored: {e}")),
+            ),
+        },
+        _ => (InitOptions::default(), None),
     };
     if init.compile_commands.is_some() {
         opts.compile_commands = init.compile_commands;
@@ -124,7 +130,11 @@ pub fn serve(conn: Connection, mut opts: Options) -> Result<(), String> {
     };
     conn.initialize_finish(id, serde_json::to_value(result).expect("plain data"))
         .map_err(|e| e.to_string())?;
-    Server::new(conn, opts).main_loop()
+    let server = Server::new(conn, opts);
+    if let Some(m) = init_problem {
+        server.log(lsp::MessageType::WARNING, m);
+    }
+    server.main_loop()
 }
 
 /// An open document.

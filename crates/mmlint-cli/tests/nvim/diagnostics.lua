@@ -14,8 +14,9 @@ local t0 = vim.loop.hrtime()
 
 -- The set-up of docs/editors.md (Neovim 0.7), with the built binary and a log handler.
 local mmlint_client
+-- Vim's filetype for *.h is cpp unless g:c_syntax_for_h is set.
 vim.api.nvim_create_autocmd('FileType', {
-  pattern = 'c',
+  pattern = { 'c', 'cpp' },
   callback = function(args)
     mmlint_client = mmlint_client or vim.lsp.start_client({
       name = 'mmlint',
