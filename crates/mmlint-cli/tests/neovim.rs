@@ -23,6 +23,9 @@ struct Seen {
     logs: Vec<String>,
     elapsed_ms: u64,
     filetype: String,
+    /// With the suppression code action applied: the inserted line, and the findings after.
+    inserted: Option<String>,
+    after: Vec<(u32, String)>,
 }
 
 fn nvim_available() -> bool {
@@ -49,7 +52,7 @@ fn require_nvim() -> Option<()> {
     );
 }
 
-fn run_nvim(file: &Path, work: &Path, timeout: Duration) -> Seen {
+fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -> Seen {
     let out = work.join("nvim-out.txt");
     let _ = std::fs::remove_file(&out);
     let script = root().join("crates/mmlint-cli/tests/nvim/diagnostics.lua");
@@ -60,6 +63,7 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration) -> Seen {
         .env("MMLINT_FILE", file)
         .env("MMLINT_OUT", &out)
         .env("MMLINT_TIMEOUT_MS", timeout.as_millis().to_string())
+        .env("MMLINT_SUPPRESS_FIRST", if suppress_first { "1" } else { "0" })
         .current_dir(work)
         .stdin(Stdio::null())
         .spawn()
@@ -84,6 +88,8 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration) -> Seen {
         logs: vec![],
         elapsed_ms: 0,
         filetype: String::new(),
+        inserted: None,
+        after: vec![],
     };
     for line in text.lines() {
         let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
@@ -91,6 +97,11 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration) -> Seen {
             "filetype" => seen.filetype = rest.to_string(),
             "elapsed_ms" => seen.elapsed_ms = rest.parse().unwrap(),
             "log" => seen.logs.push(rest.to_string()),
+            "inserted" => seen.inserted = Some(rest.to_string()),
+            "after" => {
+                let (l, code) = rest.split_once(' ').unwrap();
+                seen.after.push((l.parse().unwrap(), code.to_string()));
+            }
             "diag" => {
                 let f: Vec<&str> = rest.splitn(6, ' ').collect();
                 seen.diags.push((
@@ -117,7 +128,7 @@ fn neovim_shows_the_fixture_findings() {
         "nvim-fixture",
         "testdata/rules/dangling-vma/callee_release.c",
     );
-    let seen = run_nvim(&file, &dir, Duration::from_secs(120));
+    let seen = run_nvim(&file, &dir, Duration::from_secs(120), true);
     assert_eq!(seen.filetype, "c");
     let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
     let want = expect_marks(&src);
@@ -130,6 +141,20 @@ fn neovim_shows_the_fixture_findings() {
             "related locations (where obtained/released): {d:?}"
         );
     }
+    // The suppression comment went above the first finding, which is gone; the others
+    // moved down a line.
+    let inserted = seen.inserted.as_deref().expect("a suppression was inserted");
+    let (first_line, first_rule) = want.iter().next().unwrap().clone();
+    assert!(
+        inserted.contains(&format!("/* mmlint-ignore {first_rule}: ")),
+        "{inserted}"
+    );
+    let shifted: BTreeSet<(u32, String)> = want
+        .iter()
+        .filter(|(l, _)| *l != first_line)
+        .map(|(l, r)| (l + 1, r.clone()))
+        .collect();
+    assert_eq!(seen.after.iter().cloned().collect::<BTreeSet<_>>(), shifted);
     assert!(
         seen.logs
             .iter()
@@ -156,7 +181,7 @@ fn neovim_shows_findings_in_a_kernel_file() {
     }
     let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/mmap.c".into());
     let work = tempdir("nvim-kernel");
-    let seen = run_nvim(&tree.join(&rel), &work, Duration::from_secs(300));
+    let seen = run_nvim(&tree.join(&rel), &work, Duration::from_secs(300), false);
     eprintln!("{rel}: first diagnostics after {} ms", seen.elapsed_ms);
     for d in &seen.diags {
         eprintln!(
