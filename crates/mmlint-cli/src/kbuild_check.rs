@@ -4,7 +4,8 @@
 //! Diagnostics go to stderr so they interleave with the build log. Findings never fail the
 //! build unless asked (`--error-exitcode`, or `MMLINT_ERROR_EXITCODE=1`); a tool error exits
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
-//! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--rules-dir=DIR`.
+//! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--rules-dir=DIR`,
+//! `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from `mmlint summarize`).
 
 use std::collections::HashSet;
 use std::io;
@@ -26,6 +27,7 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
         common: CommonOpts {
             rules_dir: vec![],
             disable: vec![],
+            summaries: None,
         },
     };
     let mut rest = Vec::new();
@@ -41,6 +43,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             opts.common.disable.push(r.to_string());
         } else if let Some(d) = a.strip_prefix("--rules-dir=") {
             opts.common.rules_dir.push(PathBuf::from(d));
+        } else if let Some(f) = a.strip_prefix("--summaries=") {
+            opts.common.summaries = Some(PathBuf::from(f));
         } else if from_env {
             return Err(format!("unknown option '{a}' in MMLINT_FLAGS"));
         } else {
@@ -61,6 +65,13 @@ pub fn run(args: &[String]) -> u8 {
     };
     if std::env::var("MMLINT_ERROR_EXITCODE").is_ok_and(|v| v == "1") {
         opts.error_exitcode = true;
+    }
+    // The summary file of the tree being built (`mmlint summarize`), unless MMLINT_FLAGS or
+    // the command line names one.
+    if opts.common.summaries.is_none() {
+        if let Some(f) = std::env::var_os("MMLINT_SUMMARIES").filter(|f| !f.is_empty()) {
+            opts.common.summaries = Some(PathBuf::from(f));
+        }
     }
     let t = translate(compiler.as_slice());
     let Some(file) = t.file else {

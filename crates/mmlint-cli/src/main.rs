@@ -7,11 +7,13 @@ mod baseline;
 mod config;
 mod kbuild_check;
 mod lsp_cmd;
+mod summarize;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -39,6 +41,9 @@ struct CommonOpts {
     /// Turn a rule off (repeatable).
     #[arg(long, value_name = "RULE")]
     disable: Vec<String>,
+    /// Summaries of functions defined in other files, written by `mmlint summarize`.
+    #[arg(long, value_name = "FILE")]
+    summaries: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +122,29 @@ enum Command {
         #[arg(last = true, value_name = "COMPILER_ARGS")]
         compiler_args: Vec<String>,
     },
+    /// Learn the summaries of the exported functions of a tree's units (what each does to
+    /// the mmap_lock, per outcome) and write them to one file for `check --summaries`.
+    Summarize {
+        /// With -p, paths (files or directories) selecting units; otherwise C files.
+        paths: Vec<PathBuf>,
+        /// A compile_commands.json: summarise its translation units with their own flags.
+        #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
+        compdb: Option<PathBuf>,
+        /// Parallel jobs for -p (default: the number of CPUs).
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Per-unit time limit in seconds for -p.
+        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+        timeout: u64,
+        /// Where to write the summary file.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+        #[command(flatten)]
+        common: CommonOpts,
+        /// Compiler arguments for clang, after `--`.
+        #[arg(last = true, value_name = "COMPILER_ARGS")]
+        compiler_args: Vec<String>,
+    },
     /// List the rules: id, default level, summary.
     Rules,
     /// Print a rule's documentation.
@@ -164,7 +192,15 @@ enum ExitStatus {
     ToolError = 2,
 }
 
-const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "dump-cfg", "lsp", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "summarize",
+    "rules",
+    "explain",
+    "dump-cfg",
+    "lsp",
+    "help",
+];
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
@@ -200,6 +236,24 @@ fn main() -> ExitCode {
             } else {
                 status
             }
+        }
+        Command::Summarize {
+            paths,
+            compdb,
+            jobs,
+            timeout,
+            output,
+            common,
+            compiler_args,
+        } => {
+            let run = CheckRun {
+                paths,
+                compdb,
+                jobs,
+                timeout: Duration::from_secs(timeout),
+                compiler_args,
+            };
+            summarize::run(run, &common, &output)
         }
         Command::Rules => {
             for m in mmlint_checks::all_rules() {
@@ -254,7 +308,7 @@ fn main() -> ExitCode {
 
 /// Validates options, loads rules data and libclang: the work shared by every way of
 /// checking. Errors are printed; the caller gets the exit status.
-fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
+pub(crate) fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     for r in &common.disable {
         if mmlint_checks::find_rule_meta(r).is_none() {
             eprintln!("mmlint: error: unknown rule '{r}' in --disable (see `mmlint rules`)");
@@ -277,6 +331,13 @@ fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     }
     let mut cfg = Config::new(db);
     cfg.disabled = common.disable.clone();
+    if let Some(p) = &common.summaries {
+        let s = mmlint_driver::summary_file::load(p).map_err(|e| {
+            eprintln!("mmlint: error: {e}");
+            ExitStatus::ToolError
+        })?;
+        cfg.summaries = Some(Arc::new(s));
+    }
     Ok(cfg)
 }
 
@@ -306,6 +367,7 @@ fn print_outcome(
         FileOutcome::Analyzed {
             diagnostics,
             incomplete,
+            ..
         } => {
             note_incomplete(err, path, &incomplete);
             let shown: Vec<Diagnostic> = fresh(diagnostics, seen)
@@ -334,7 +396,7 @@ fn note_incomplete(err: &mut dyn Write, path: &str, incomplete: &[String]) {
     }
 }
 
-struct CheckRun {
+pub(crate) struct CheckRun {
     paths: Vec<PathBuf>,
     compdb: Option<PathBuf>,
     jobs: Option<usize>,
@@ -422,6 +484,7 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
             FileOutcome::Analyzed {
                 diagnostics,
                 incomplete,
+                ..
             } => {
                 note_incomplete(&mut io::stderr(), &path, &incomplete);
                 diags.extend(fresh(diagnostics, &mut seen));
@@ -549,7 +612,7 @@ impl BatchSummary {
 
 type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);
 
-fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
+pub(crate) fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
     let mut units = load_compdb(db, &filters).map_err(|e| {
         eprintln!("mmlint: error: {e}");

@@ -63,7 +63,10 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -
         .env("MMLINT_FILE", file)
         .env("MMLINT_OUT", &out)
         .env("MMLINT_TIMEOUT_MS", timeout.as_millis().to_string())
-        .env("MMLINT_SUPPRESS_FIRST", if suppress_first { "1" } else { "0" })
+        .env(
+            "MMLINT_SUPPRESS_FIRST",
+            if suppress_first { "1" } else { "0" },
+        )
         .current_dir(work)
         .stdin(Stdio::null())
         .spawn()
@@ -143,7 +146,10 @@ fn neovim_shows_the_fixture_findings() {
     }
     // The suppression comment went above the first finding, which is gone; the others
     // moved down a line.
-    let inserted = seen.inserted.as_deref().expect("a suppression was inserted");
+    let inserted = seen
+        .inserted
+        .as_deref()
+        .expect("a suppression was inserted");
     let (first_line, first_rule) = want.iter().next().unwrap().clone();
     assert!(
         inserted.contains(&format!("/* mmlint-ignore {first_rule}: ")),

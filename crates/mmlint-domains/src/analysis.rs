@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
@@ -7,6 +7,7 @@ use mmlint_ir::{BinOp, Callee, Expr, ExprKind, Function, Span, UnOp, VarId};
 use mmlint_rules::{ApiDb, LockAction, LockFn, LockKind, Mode, SucceedsWhen};
 
 use crate::state::{FaultTag, HoldMode, LockKey, Place, Prov, Sign, State, Status};
+use crate::summary::{self, Effect, Exit, LockPath, Lookup, OutValue, Summary};
 use crate::MAX_DISJUNCTS;
 
 /// A VMA (or derived pointer) dereferenced or passed to a call.
@@ -96,11 +97,13 @@ pub struct FnFacts {
     pub events: Vec<Event>,
     /// False when the step budget ran out (results may miss paths).
     pub converged: bool,
+    /// What a caller needs to know about this function (see [`crate::summary`]).
+    pub summary: Summary,
 }
 
 /// True when the function touches anything the analysis tracks: a call the rules data
 /// knows, or a VMA-typed variable. Functions that do not are skipped.
-pub fn is_relevant(body: &Body, db: &ApiDb) -> bool {
+pub fn is_relevant(body: &Body, db: &ApiDb, summaries: Lookup<'_>) -> bool {
     if body
         .func
         .vars
@@ -110,17 +113,19 @@ pub fn is_relevant(body: &Body, db: &ApiDb) -> bool {
         return true;
     }
     body.graph.node_weights().any(|bb| {
-        bb.insts.iter().any(|i| mentions_known_call(&i.expr, db))
+        bb.insts
+            .iter()
+            .any(|i| mentions_known_call(&i.expr, db, summaries))
             || match &bb.term {
-                Terminator::Branch { cond } => mentions_known_call(cond, db),
+                Terminator::Branch { cond } => mentions_known_call(cond, db, summaries),
                 _ => false,
             }
     })
 }
 
-fn mentions_known_call(e: &Expr, db: &ApiDb) -> bool {
+fn mentions_known_call(e: &Expr, db: &ApiDb, summaries: Lookup<'_>) -> bool {
     if let Some(n) = e.direct_callee() {
-        if db.knows(n) {
+        if db.knows(n) || summaries.get(n).is_some() {
             return true;
         }
     }
@@ -130,34 +135,123 @@ fn mentions_known_call(e: &Expr, db: &ApiDb) -> bool {
         }
     }
     let mut any = false;
-    e.for_each_child(|c| any = any || mentions_known_call(c, db));
+    e.for_each_child(|c| any = any || mentions_known_call(c, db, summaries));
     any
 }
 
 /// Runs the analysis on `body` and returns its events, deduplicated, in program order.
-pub fn analyze(body: &Body, db: &ApiDb, noreturn: &BTreeSet<String>) -> FnFacts {
+pub fn analyze(
+    body: &Body,
+    db: &ApiDb,
+    noreturn: &BTreeSet<String>,
+    summaries: Lookup<'_>,
+) -> FnFacts {
     let analysis = LockVma {
         body,
         db,
         noreturn,
+        summaries,
+        roots: stable_roots(body, db),
         recording: false,
         events: Vec::new(),
         drop_split: None,
         fault_split: None,
         retake_split: None,
+        summary_split: None,
+        param_uses: 0,
+        needs: BTreeSet::new(),
+        exits: Vec::new(),
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
     struct Nop;
     impl ResultsVisitor<LockVma<'_>> for Nop {}
     results.visit_with(body, &mut Nop);
-    let mut events = std::mem::take(&mut results.analysis.events);
+    let a = &mut results.analysis;
+    let mut events = std::mem::take(&mut a.events);
     let mut seen = std::collections::HashSet::new();
     events.retain(|e| seen.insert(format!("{e:?}")));
+    let needs = a.needs.iter().filter_map(|k| a.path_of(k)).collect();
+    let uses = (0..body.func.params.len().min(64))
+        .filter(|i| a.param_uses & (1 << i) != 0)
+        .collect();
+    let out_params: Vec<usize> = (0..body.func.params.len().min(64))
+        .filter(|&i| a.is_out_param(i))
+        .collect();
+    let summary = summary::summarize(&a.exits, needs, uses, &out_params);
     FnFacts {
         events,
         converged: results.converged,
+        summary,
     }
+}
+
+/// Locals assigned once, from a call the rules data says always returns the same pointer
+/// (`tsk = current`): lock keys name them by that call, as a callee would.
+fn stable_roots(body: &Body, db: &ApiDb) -> HashMap<VarId, String> {
+    fn walk(e: &Expr, db: &ApiDb, f: &Function, out: &mut HashMap<VarId, Option<String>>) {
+        match &e.kind {
+            ExprKind::Assign { op, lhs, rhs } => {
+                if let ExprKind::Local(v) = lhs.strip_casts().kind {
+                    let stable = match (&rhs.strip_casts().kind, op) {
+                        (
+                            ExprKind::Call {
+                                callee: Callee::Direct(n),
+                                args,
+                            },
+                            None,
+                        ) if args.is_empty() && db.stable_calls.contains(n) => {
+                            Some(rhs.display(f).to_string())
+                        }
+                        _ => None,
+                    };
+                    match out.get(&v) {
+                        None => {
+                            out.insert(v, stable);
+                        }
+                        Some(_) => {
+                            out.insert(v, None);
+                        }
+                    }
+                }
+            }
+            ExprKind::AddrOf(x) => {
+                if let ExprKind::Local(v) = x.strip_casts().kind {
+                    out.insert(v, None);
+                }
+            }
+            ExprKind::Unary {
+                op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec,
+                operand,
+            } => {
+                if let ExprKind::Local(v) = operand.strip_casts().kind {
+                    out.insert(v, None);
+                }
+            }
+            _ => {}
+        }
+        e.for_each_child(|c| walk(c, db, f, out));
+    }
+    if db.stable_calls.is_empty() {
+        return HashMap::new();
+    }
+    let mut seen = HashMap::new();
+    for bb in body.graph.node_weights() {
+        for i in &bb.insts {
+            walk(&i.expr, db, &body.func, &mut seen);
+        }
+        match &bb.term {
+            Terminator::Branch { cond } | Terminator::Switch { discr: cond } => {
+                walk(cond, db, &body.func, &mut seen)
+            }
+            Terminator::Return { value: Some(v), .. } => walk(v, db, &body.func, &mut seen),
+            _ => {}
+        }
+    }
+    seen.into_iter()
+        .filter(|(v, _)| !body.func.params.contains(v))
+        .filter_map(|(v, s)| Some((v, s?)))
+        .collect()
 }
 
 struct LockVma<'a> {
@@ -165,6 +259,10 @@ struct LockVma<'a> {
     db: &'a ApiDb,
     /// Functions the translation unit declares noreturn.
     noreturn: &'a BTreeSet<String>,
+    /// Summaries of the callees (rules data wins over them).
+    summaries: Lookup<'a>,
+    /// Locals that stand for a stable call's value (`tsk = current`).
+    roots: HashMap<VarId, String>,
     recording: bool,
     events: Vec<Event>,
     /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
@@ -174,6 +272,30 @@ struct LockVma<'a> {
     fault_split: Option<(LockKey, Span)>,
     /// Set by a call that sets a flag when it dropped and re-took the lock.
     retake_split: Option<(LockKey, Span, Place)>,
+    /// Set by a call to a summarised function: one path per outcome the caller can tell
+    /// apart.
+    summary_split: Option<SummarySplit>,
+    /// Parameters (bits) whose VMA this function reads.
+    param_uses: u64,
+    /// Locks this function expects held at entry.
+    needs: BTreeSet<LockKey>,
+    /// The states at `return`, recorded in the final pass.
+    exits: Vec<Exit>,
+}
+
+/// A summarised call's outcomes, translated into the caller's terms.
+struct SummarySplit {
+    at: Span,
+    call: String,
+    outcomes: Vec<CallOutcome>,
+}
+
+struct CallOutcome {
+    ret: Sign,
+    /// What the caller's places hold afterwards.
+    out: Vec<(Place, Sign)>,
+    locks: Vec<(LockKey, String, Effect)>,
+    returns_vma: Option<(LockKey, String)>,
 }
 
 /// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
@@ -309,6 +431,321 @@ struct CondAcquire<'e, 'a> {
 impl<'a> LockVma<'a> {
     fn text(&self, e: &Expr) -> String {
         e.display(&self.body.func).to_string()
+    }
+
+    /// `e` as a lock key: its text, with a local that stands for a stable call's value
+    /// named by the call, as a callee writing `current->mm` names it.
+    fn key_text(&self, e: &Expr) -> String {
+        if self.roots.is_empty() {
+            return self.text(e);
+        }
+        match &e.kind {
+            ExprKind::Local(v) => self.roots.get(v).cloned().unwrap_or_else(|| self.text(e)),
+            ExprKind::Member { base, field, arrow } => {
+                let op = if *arrow { "->" } else { "." };
+                format!("{}{op}{field}", self.key_text(base))
+            }
+            ExprKind::Cast(x) => self.key_text(x),
+            _ => self.text(e),
+        }
+    }
+
+    /// The lock an mm expression names: (key, display).
+    fn lock_named(&self, e: &Expr) -> (LockKey, String) {
+        (Arc::from(self.key_text(e).as_str()), self.text(e))
+    }
+
+    /// A lock key of this function as its callers name it: through a parameter, or a
+    /// global expression. Keys rooted at other locals mean nothing to a caller.
+    fn path_of(&self, key: &str) -> Option<LockPath> {
+        let end = key
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(key.len());
+        let (root, rest) = key.split_at(end);
+        let f = &self.body.func;
+        if let Some(index) = f.params.iter().position(|&p| f.var(p).name == root) {
+            return Some(LockPath::Param {
+                index,
+                path: rest.to_string(),
+            });
+        }
+        if root.is_empty() || f.vars.iter().any(|v| v.name == root) {
+            return None;
+        }
+        Some(LockPath::Global(key.to_string()))
+    }
+
+    /// Parameter `i` points to a scalar the function may report through (`bool *locked`).
+    fn is_out_param(&self, i: usize) -> bool {
+        let f = &self.body.func;
+        let Some(&p) = f.params.get(i) else {
+            return false;
+        };
+        let ty = &f.var(p).ty;
+        ty.ptr_depth == 1
+            && ty.record.is_none()
+            && !ty.spelling.starts_with("void")
+            && !ty.spelling.contains("char")
+            && !ty.spelling.contains('(')
+    }
+
+    fn param_index(&self, v: VarId) -> Option<usize> {
+        self.body
+            .func
+            .params
+            .iter()
+            .position(|&p| p == v)
+            .filter(|&i| i < 64)
+    }
+
+    /// The callee may have written `*p`: if `p` is a parameter, callers see a new value.
+    fn wrote_through(&self, st: &mut State, p: VarId) {
+        if let Some(i) = self.param_index(p) {
+            st.out_written |= 1 << i;
+        }
+    }
+
+    /// A lock of the caller named by a summary: through the call's arguments, or global.
+    fn resolve_path(
+        &self,
+        st: &State,
+        path: &LockPath,
+        args: &[Expr],
+        vals: &[Val],
+    ) -> Option<(LockKey, String)> {
+        match path {
+            LockPath::Global(g) => Some((Arc::from(g.as_str()), g.clone())),
+            LockPath::Param { index, path } => {
+                let (arg, val) = (args.get(*index)?, vals.get(*index)?);
+                if path == "->vm_mm" {
+                    if let Some(p) = val.prov.as_ref().filter(|p| !p.is_array) {
+                        let display = st
+                            .locks
+                            .get(&p.lock)
+                            .map(|l| l.display.clone())
+                            .unwrap_or_else(|| p.lock.to_string());
+                        return Some((p.lock.clone(), display));
+                    }
+                }
+                if path.is_empty() {
+                    if let Some(l) = &val.lock {
+                        return Some(l.clone());
+                    }
+                }
+                let (base, path) = match &arg.strip_casts().kind {
+                    ExprKind::AddrOf(x) => match path.strip_prefix("->") {
+                        Some(rest) => (x.as_ref(), format!(".{rest}")),
+                        None => return None,
+                    },
+                    _ => (arg, path.clone()),
+                };
+                let (key, display) = match base.strip_casts().kind {
+                    ExprKind::Local(v) => match st.aliases.get(&v) {
+                        Some((k, d)) if path.is_empty() => (k.to_string(), d.clone()),
+                        _ => (self.key_text(base), self.text(base)),
+                    },
+                    _ => (self.key_text(base), self.text(base)),
+                };
+                // Only plain access paths name an object the caller can name again.
+                if key.contains(['(', ' ', '[']) && !key.starts_with("current") {
+                    return None;
+                }
+                Some((
+                    Arc::from(format!("{key}{path}").as_str()),
+                    format!("{display}{path}"),
+                ))
+            }
+        }
+    }
+
+    /// Applies a summarised callee at a call: its uses and requirements now; its outcomes
+    /// are a split of the statement's path ([`Self::exec`]).
+    #[allow(clippy::too_many_arguments)]
+    fn apply_summary(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        name: &str,
+        sum: &Summary,
+        args: &[Expr],
+        vals: &[Val],
+        before: &BTreeMap<usize, Sign>,
+    ) {
+        for (i, (a, v)) in args.iter().zip(vals).enumerate() {
+            if let Some(p) = v.prov.as_ref().filter(|p| !p.is_array) {
+                if sum.uses_vma_params.contains(&i) {
+                    self.use_vma(st, p, a);
+                }
+            }
+        }
+        for path in &sum.needs_lock {
+            if let Some((key, display)) = self.resolve_path(st, path, args, vals) {
+                st.lock_mut(&key, &display);
+                self.needs_lock(st, &key, &display, e, name);
+            }
+        }
+        // The caller's places the callee may write, and what they held before the call.
+        let mut places: Vec<(usize, Place, Sign)> = Vec::new();
+        for (i, _) in sum.outcomes.iter().flat_map(|o| &o.out) {
+            if places.iter().any(|(j, _, _)| j == i) {
+                continue;
+            }
+            let place = match args.get(*i).map(|a| (a, vals[*i].addr_of)) {
+                Some((_, Some(v))) => Place::Var(v),
+                Some((a, None)) => match a.strip_casts().kind {
+                    ExprKind::Local(p) => Place::Deref(p),
+                    _ => continue,
+                },
+                None => continue,
+            };
+            places.push((*i, place, before.get(i).copied().unwrap_or(Sign::TOP)));
+        }
+        let mut outcomes = Vec::new();
+        for o in &sum.outcomes {
+            let out = places
+                .iter()
+                .map(|&(i, place, kept)| {
+                    let s = match o.out.iter().find(|(j, _)| *j == i) {
+                        Some((_, OutValue { written, may_keep })) => {
+                            written.union(if *may_keep { kept } else { Sign::EMPTY })
+                        }
+                        None => kept,
+                    };
+                    (place, s)
+                })
+                .collect();
+            let locks = o
+                .locks
+                .iter()
+                .filter_map(|(p, eff)| {
+                    let (k, d) = self.resolve_path(st, p, args, vals)?;
+                    Some((k, d, *eff))
+                })
+                .collect();
+            let returns_vma = o
+                .returns_vma
+                .as_ref()
+                .and_then(|p| self.resolve_path(st, p, args, vals));
+            outcomes.push(CallOutcome {
+                ret: o.ret,
+                out,
+                locks,
+                returns_vma,
+            });
+        }
+        // Outcomes the caller cannot tell apart are one path.
+        let mut merged: Vec<CallOutcome> = Vec::new();
+        for o in outcomes {
+            let Some(m) = merged.iter_mut().find(|m| overlaps(m, &o)) else {
+                merged.push(o);
+                continue;
+            };
+            m.ret = m.ret.union(o.ret);
+            for (p, s) in o.out {
+                match m.out.iter_mut().find(|(q, _)| *q == p) {
+                    Some((_, t)) => *t = t.union(s),
+                    None => m.out.push((p, Sign::TOP)),
+                }
+            }
+            let mut locks: Vec<(LockKey, String, Effect)> = Vec::new();
+            for (k, d, eff) in m.locks.iter().chain(&o.locks) {
+                let a = m.locks.iter().find(|x| &x.0 == k).map(|x| x.2);
+                let b = o.locks.iter().find(|x| &x.0 == k).map(|x| x.2);
+                if !locks.iter().any(|x| &x.0 == k) {
+                    let eff = if a == b { *eff } else { Effect::Maybe };
+                    locks.push((k.clone(), d.clone(), eff));
+                }
+            }
+            m.locks = locks;
+            if m.returns_vma != o.returns_vma {
+                m.returns_vma = None;
+            }
+        }
+        if merged
+            .iter()
+            .all(|o| o.locks.is_empty() && o.returns_vma.is_none())
+        {
+            return;
+        }
+        self.summary_split = Some(SummarySplit {
+            at: e.span.clone(),
+            call: self.text(e),
+            outcomes: merged,
+        });
+    }
+
+    /// One outcome of a summarised call applied to one path; `None` when the path cannot
+    /// take it.
+    fn apply_outcome(
+        &mut self,
+        mut st: State,
+        sp: &SummarySplit,
+        o: &CallOutcome,
+        target: Option<Place>,
+    ) -> Option<State> {
+        if let Some(t) = target {
+            st.signs.insert(t, o.ret);
+            if let Place::Var(v) = t {
+                st.vmas.remove(&v);
+            }
+        }
+        for (p, s) in &o.out {
+            if s.is_empty() {
+                return None;
+            }
+            if *s == Sign::TOP {
+                st.signs.remove(p);
+            } else {
+                st.signs.insert(*p, *s);
+            }
+            if let Place::Deref(v) = p {
+                self.wrote_through(&mut st, *v);
+            }
+        }
+        for (key, display, eff) in &o.locks {
+            let before = st.lock_mut(key, display).clone();
+            match eff {
+                Effect::Acquire(m) => {
+                    let l = st.lock_mut(key, display);
+                    l.status = Status::Held(*m);
+                    l.acquired_at = Some(sp.at.clone());
+                    l.acquired_by = Some(sp.call.clone());
+                }
+                Effect::Release => {
+                    self.emit(Event::Release(ReleaseEvent {
+                        at: sp.at.clone(),
+                        call: sp.call.clone(),
+                        lock_display: before.display.clone(),
+                        mode: match before.status {
+                            Status::Held(m) => m,
+                            _ => HoldMode::Read,
+                        },
+                        before: before.status.clone(),
+                        acquired_at: before.acquired_at.clone(),
+                        acquired_by: before.acquired_by.clone(),
+                    }));
+                    st.kill_vmas_of(key, &sp.at);
+                    st.lock_mut(key, display).status = Status::Released(sp.at.clone());
+                }
+                Effect::Retake(m) => {
+                    st.kill_vmas_of(key, &sp.at);
+                    let l = st.lock_mut(key, display);
+                    l.status = Status::Held(*m);
+                    if l.acquired_at.is_some() {
+                        l.acquired_at = Some(sp.at.clone());
+                        l.acquired_by = Some(sp.call.clone());
+                    }
+                }
+                Effect::Maybe => {
+                    st.lock_mut(key, display).status = Status::Maybe;
+                }
+            }
+        }
+        if let (Some(Place::Var(v)), Some((key, _))) = (target, &o.returns_vma) {
+            let prov = self.new_vma(&st, key, &sp.at, &sp.call);
+            st.vmas.insert(v, prov);
+        }
+        Some(st)
     }
 
     fn emit(&mut self, e: Event) {
@@ -481,6 +918,11 @@ impl<'a> LockVma<'a> {
                 if l.status == Status::Held(HoldMode::Write) {
                     l.status = Status::Held(HoldMode::Read);
                 }
+            } else if ca.lock.action == LockAction::Upgrade {
+                let l = ok.lock_mut(&key, &display);
+                if l.status == Status::Held(HoldMode::Read) {
+                    l.status = Status::Held(HoldMode::Write);
+                }
             } else {
                 let text = self.text(ca.call);
                 let l = ok.lock_mut(&key, &display);
@@ -511,6 +953,7 @@ impl<'a> LockVma<'a> {
         self.drop_split = None;
         self.fault_split = None;
         self.retake_split = None;
+        self.summary_split = None;
         self.eval(&mut st, e, &mut infeasible);
         if infeasible {
             return vec![];
@@ -540,6 +983,13 @@ impl<'a> LockVma<'a> {
                 out.push(s);
             }
             return out;
+        }
+        if let Some(sp) = self.summary_split.take() {
+            return sp
+                .outcomes
+                .iter()
+                .filter_map(|o| self.apply_outcome(st.clone(), &sp, o, target))
+                .collect();
         }
         if let Some((lock, at, flag)) = self.retake_split.take() {
             let mut retaken = st.clone();
@@ -589,6 +1039,10 @@ impl<'a> LockVma<'a> {
                         l.acquired_by = Some(d.call.clone());
                     }
                 }
+                if let Some(Place::Deref(v)) = flag {
+                    self.wrote_through(&mut dropped, v);
+                    self.wrote_through(&mut st, v);
+                }
                 if let Some(p) = flag {
                     dropped.signs.insert(p, Sign::ZERO);
                     if let Place::Var(v) = p {
@@ -621,8 +1075,7 @@ impl<'a> LockVma<'a> {
                 let ExprKind::Call { args: a, .. } = &call.kind else {
                     return None;
                 };
-                let text = self.text(a.get(l.lock_arg)?);
-                Some((Arc::from(text.as_str()), text))
+                Some(self.lock_named(a.get(l.lock_arg)?))
             }),
             // Only an rwsem reached through the mm's lock field (`&mm->mmap_lock`) is an
             // mmap_lock; `eval` marks exactly those with the mm's lock.
@@ -651,6 +1104,17 @@ impl<'a> LockVma<'a> {
     }
 
     fn use_vma(&mut self, st: &State, prov: &Prov, e: &Expr) {
+        if prov.source.starts_with("parameter") {
+            let f = &self.body.func;
+            if let Some(i) = f
+                .params
+                .iter()
+                .position(|&p| f.var(p).span == prov.obtained_at)
+                .filter(|&i| i < 64)
+            {
+                self.param_uses |= 1 << i;
+            }
+        }
         if prov.dead.is_some() {
             let lock = st.locks.get(&prov.lock);
             let relocked_at = lock.and_then(|l| match l.status {
@@ -683,8 +1147,7 @@ impl<'a> LockVma<'a> {
         if let Some(a) = st.aliases.get(&v) {
             val.lock = Some(a.clone());
         } else if self.is_mm_ptr(e) {
-            let text = self.text(e);
-            val.lock = Some((Arc::from(text.as_str()), text));
+            val.lock = Some(self.lock_named(e));
         }
         val
     }
@@ -861,6 +1324,7 @@ impl<'a> LockVma<'a> {
                             unreachable!()
                         };
                         st.signs.remove(&Place::Deref(p));
+                        self.wrote_through(st, p);
                         if let (None, Some(s)) = (op, r.sign) {
                             st.signs.insert(Place::Deref(p), s);
                         }
@@ -1004,9 +1468,8 @@ impl<'a> LockVma<'a> {
             }
         }
         if self.is_mm_ptr(e) {
-            let text = self.text(e);
             return Val {
-                lock: Some((Arc::from(text.as_str()), text)),
+                lock: Some(self.lock_named(e)),
                 ..Val::default()
             };
         }
@@ -1033,6 +1496,9 @@ impl<'a> LockVma<'a> {
             .get(key)
             .map(|l| l.status.clone())
             .unwrap_or(Status::Unknown);
+        if status == Status::Unknown {
+            self.needs.insert(key.clone());
+        }
         if matches!(status, Status::Released(_) | Status::AcquireFailed(_)) {
             self.emit(Event::NeedsLock {
                 at: e.span.clone(),
@@ -1045,6 +1511,32 @@ impl<'a> LockVma<'a> {
 
     /// The lock a call's VMA belongs to when no argument names the mm: the one this
     /// function holds (iterators initialised elsewhere).
+    /// Records one way out of the function for its summary.
+    fn record_exit(&mut self, st: &State, val: Option<&Val>) {
+        let f = &self.body.func;
+        let locks = st
+            .locks
+            .iter()
+            .filter_map(|(k, l)| Some((self.path_of(k)?, l.clone())))
+            .collect();
+        let mut out = BTreeMap::new();
+        for (i, &p) in f.params.iter().enumerate().take(64) {
+            if st.out_written & (1 << i) != 0 && self.is_out_param(i) {
+                out.insert(i, st.sign(Place::Deref(p)));
+            }
+        }
+        let returns_vma = val
+            .and_then(|v| v.prov.as_ref())
+            .filter(|p| p.dead.is_none() && !p.is_array && p.derived_from.is_none())
+            .and_then(|p| self.path_of(&p.lock));
+        self.exits.push(Exit {
+            ret: val.map(|v| v.sign()).unwrap_or(Sign::TOP),
+            locks,
+            out,
+            returns_vma,
+        });
+    }
+
     fn held_lock(&self, st: &State) -> Option<(LockKey, String)> {
         st.locks
             .iter()
@@ -1063,11 +1555,37 @@ impl<'a> LockVma<'a> {
         if let Callee::Indirect(c) = callee {
             self.eval(st, c, infeasible);
         }
+        let summary = match callee {
+            Callee::Direct(n) if !self.db.knows(n) => self.summaries.get(n).cloned(),
+            _ => None,
+        };
+        // What the out-parameters hold before the call: a summarised callee may leave them.
+        let mut before = BTreeMap::new();
+        if let Some(sum) = &summary {
+            for o in &sum.outcomes {
+                for (i, _) in &o.out {
+                    let place = args.get(*i).and_then(|a| match &a.strip_casts().kind {
+                        ExprKind::AddrOf(x) => match x.strip_casts().kind {
+                            ExprKind::Local(v) => Some(Place::Var(v)),
+                            _ => None,
+                        },
+                        ExprKind::Local(p) => Some(Place::Deref(*p)),
+                        _ => None,
+                    });
+                    if let Some(p) = place {
+                        before.insert(*i, st.sign(p));
+                    }
+                }
+            }
+        }
         let vals: Vec<Val> = args.iter().map(|a| self.eval(st, a, infeasible)).collect();
         // The callee may write through a pointer it is given.
         for a in args {
             if let ExprKind::Local(p) = a.strip_casts().kind {
                 st.signs.remove(&Place::Deref(p));
+                if self.body.func.var(p).ty.is_pointer() {
+                    self.wrote_through(st, p);
+                }
             }
         }
         // A callee given `&vma` may store another VMA there (`hugepage_vma_revalidate(mm,
@@ -1135,7 +1653,21 @@ impl<'a> LockVma<'a> {
                         };
                     }
                 }
+                LockAction::Upgrade => {
+                    // Upgraded or not, depending on a result nobody tests here.
+                    let lk = st.lock_mut(&key, &display);
+                    if lk.status == Status::Held(HoldMode::Read) {
+                        lk.status = Status::Maybe;
+                    }
+                }
                 LockAction::Assert => {
+                    if st
+                        .locks
+                        .get(&key)
+                        .is_none_or(|l| l.status == Status::Unknown)
+                    {
+                        self.needs.insert(key.clone());
+                    }
                     let lk = st.lock_mut(&key, &display);
                     match (&lk.status, l.mode) {
                         (Status::Unknown | Status::Maybe, Mode::Write) => {
@@ -1157,10 +1689,10 @@ impl<'a> LockVma<'a> {
             self.is_vma_ptr(e) || (e.ty.ptr_depth == 1 && e.ty.spelling.starts_with("void"));
         if let Some(src) = self.db.vma_source(name).filter(|_| returns_vma) {
             let lock = match (src.mm_arg, src.iter_arg) {
-                (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()).or_else(|| {
-                    let t = self.text(args.get(i)?);
-                    Some((Arc::from(t.as_str()), t))
-                }),
+                (Some(i), _) => vals
+                    .get(i)
+                    .and_then(|v| v.lock.clone())
+                    .or_else(|| Some(self.lock_named(args.get(i)?))),
                 (_, Some(i)) => vals
                     .get(i)
                     .and_then(|v| v.lock.clone())
@@ -1367,6 +1899,17 @@ impl<'a> LockVma<'a> {
             }
             return Val::default();
         }
+        if let Some(sum) = summary {
+            self.apply_summary(st, e, name, &sum, args, &vals, &before);
+            let ret = sum
+                .outcomes
+                .iter()
+                .fold(Sign::EMPTY, |acc, o| acc.union(o.ret));
+            return Val {
+                sign: (!sum.outcomes.is_empty() && ret != Sign::TOP).then_some(ret),
+                ..Val::default()
+            };
+        }
         if !self.db.is_no_deref(name) {
             for (a, v) in args.iter().zip(&vals) {
                 if let Some(p) = &v.prov {
@@ -1457,9 +2000,11 @@ impl Analysis for LockVma<'_> {
                 }
                 for st in state.states().to_vec() {
                     let mut st = st;
-                    let sign = value
+                    let val = value
                         .as_ref()
-                        .map(|v| self.eval(&mut st, v, &mut infeasible).sign());
+                        .map(|v| self.eval(&mut st, v, &mut infeasible));
+                    let sign = val.as_ref().map(|v| v.sign());
+                    self.record_exit(&st, val.as_ref());
                     let held = st
                         .locks
                         .iter()
@@ -1727,4 +2272,18 @@ fn tested_call(e: &Expr) -> Option<(VarId, &Expr, &Expr, &[Expr])> {
         ExprKind::Call { args, .. } => Some((t, &**rhs, core, args.as_slice())),
         _ => None,
     }
+}
+
+/// Two outcomes of one call the caller could not tell apart: their results and what they
+/// leave in the out-parameters can be equal.
+fn overlaps(a: &CallOutcome, b: &CallOutcome) -> bool {
+    if a.ret.meet(b.ret).is_empty() {
+        return false;
+    }
+    a.out.iter().all(|(p, s)| {
+        b.out
+            .iter()
+            .find(|(q, _)| q == p)
+            .is_none_or(|(_, t)| !s.meet(*t).is_empty())
+    })
 }

@@ -11,9 +11,11 @@
 
 mod analysis;
 mod state;
+pub mod summary;
 
 pub use analysis::{analyze, is_relevant, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
+pub use summary::{Lookup, Summaries, Summary};
 
 /// At most this many states per program point before they are joined.
 pub const MAX_DISJUNCTS: usize = 32;

@@ -13,7 +13,9 @@ pub type LockKey = Arc<str>;
 /// A set of value classes a value may be in: negative, zero, one, greater than one. One
 /// has its own class because kernel APIs return it as a distinct outcome (trylock,
 /// `do_mas_munmap()`'s "downgraded").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Sign(pub u8);
 
 impl Sign {
@@ -70,7 +72,7 @@ impl Sign {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum HoldMode {
     Read,
     Write,
@@ -98,6 +100,9 @@ pub struct LockSt {
     pub acquired_at: Option<Span>,
     /// The acquiring call as written, e.g. `mmap_read_lock(mm)`.
     pub acquired_by: Option<String>,
+    /// The hold this function's caller had at entry ended on this path (released, or
+    /// dropped and re-taken inside a call): what the function's summary reports.
+    pub entry_ended: bool,
 }
 
 impl LockSt {
@@ -107,6 +112,14 @@ impl LockSt {
             display,
             acquired_at: None,
             acquired_by: None,
+            entry_ended: false,
+        }
+    }
+    /// Records that the current hold ends; it is the caller's hold unless this function
+    /// took it.
+    pub fn end_hold(&mut self) {
+        if self.acquired_at.is_none() {
+            self.entry_ended = true;
         }
     }
     pub fn held_by_us(&self) -> bool {
@@ -151,6 +164,9 @@ pub struct State {
     pub conds: BTreeMap<String, (bool, Vec<VarId>)>,
     /// What a fault handler's result can say on this path ([`FaultTag`] bits).
     pub fault_tags: BTreeMap<Place, u8>,
+    /// Pointer parameters (bit = parameter index, first 64) whose pointee this function
+    /// may have written: the others still hold the caller's value on return.
+    pub out_written: u64,
 }
 
 /// Outcomes of `handle_mm_fault()` a result local can stand for.
@@ -186,6 +202,9 @@ impl State {
 
     /// Ends the hold of `key`: every VMA obtained under it dangles from here on.
     pub fn kill_vmas_of(&mut self, key: &LockKey, at: &Span) {
+        if let Some(l) = self.locks.get_mut(key) {
+            l.end_hold();
+        }
         for p in self.vmas.values_mut() {
             if &p.lock == key && p.dead.is_none() {
                 p.dead = Some(at.clone());
@@ -239,6 +258,7 @@ impl JoinSemiLattice for State {
                         if sv.status != ov.status {
                             sv.status = Status::Maybe;
                         }
+                        sv.entry_ended |= ov.entry_ended;
                         if sv.acquired_at != ov.acquired_at {
                             sv.acquired_at = sv.acquired_at.clone().or(ov.acquired_at.clone());
                             sv.acquired_by = sv.acquired_by.clone().or(ov.acquired_by.clone());
@@ -290,6 +310,10 @@ impl JoinSemiLattice for State {
             *a |= *b;
             Some(())
         });
+        if self.out_written | other.out_written != self.out_written {
+            self.out_written |= other.out_written;
+            changed = true;
+        }
         changed
     }
 }
@@ -306,12 +330,14 @@ impl Subsumes for State {
                 (s.status == o.status || s.status == Status::Maybe)
                     && (s.acquired_at.is_some() || o.acquired_at.is_none())
                     && (s.acquired_by.is_some() || o.acquired_by.is_none())
+                    && (s.entry_ended || !o.entry_ended)
             }
             None => false,
         }) && self.locks.iter().all(|(k, s)| {
             other.locks.contains_key(k) || matches!(s.status, Status::Unknown | Status::Maybe)
         });
         locks_ok
+            && self.out_written & other.out_written == other.out_written
             && other.vmas.iter().all(|(k, o)| match self.vmas.get(k) {
                 Some(s) => !(s.dead.is_none() && o.dead.is_some()),
                 None => false,
@@ -343,6 +369,7 @@ impl Subsumes for State {
                 m.hash(&mut h);
             }
             l.acquired_at.is_some().hash(&mut h);
+            l.entry_ended.hash(&mut h);
         }
         for (v, p) in &self.vmas {
             v.hash(&mut h);

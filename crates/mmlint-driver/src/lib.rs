@@ -5,6 +5,7 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
+pub mod summary_file;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
 
@@ -14,6 +15,8 @@ use std::path::{Path, PathBuf};
 use mmlint_cfg::Body;
 use mmlint_checks::{run_checks, FnCx};
 use mmlint_diagnostics::Diagnostic;
+use mmlint_domains::Lookup;
+pub use mmlint_domains::{Summaries, Summary};
 use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
@@ -30,6 +33,8 @@ pub struct Config {
     pub disabled: Vec<String>,
     /// Also report `mmlint-ignore` comments that suppress nothing.
     pub report_unused_suppressions: bool,
+    /// Summaries of functions defined in other units (`mmlint summarize`).
+    pub summaries: Option<Arc<Summaries>>,
 }
 
 impl Config {
@@ -45,6 +50,7 @@ impl Config {
             prefilter,
             disabled: vec![],
             report_unused_suppressions: false,
+            summaries: None,
         }
     }
 }
@@ -55,6 +61,8 @@ pub enum FileOutcome {
         diagnostics: Vec<Diagnostic>,
         /// Functions whose analysis hit the step budget (results may be incomplete).
         incomplete: Vec<String>,
+        /// Summaries of the unit's functions that other units can call.
+        exported: Vec<(String, Arc<mmlint_domains::Summary>)>,
     },
     /// The file could not be analyzed: a one-line reason, then clang's first errors.
     Failed {
@@ -178,55 +186,192 @@ pub fn analyze_parsed(tu: &TranslationUnit, cfg: &Config) -> FileOutcome {
             details,
         };
     }
+    match analyze_unit(tu, cfg) {
+        Ok(u) => FileOutcome::Analyzed {
+            exported: u
+                .exported
+                .iter()
+                .filter_map(|n| Some((n.clone(), u.summaries.get(n)?.clone())))
+                .collect(),
+            diagnostics: u.diagnostics,
+            incomplete: u.incomplete,
+        },
+        Err(reason) => FileOutcome::Failed {
+            reason,
+            details: vec![],
+        },
+    }
+}
+
+/// One unit's results: findings, and what its functions' callers need to know.
+pub struct UnitResult {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Functions whose analysis hit the step budget (results may be incomplete).
+    pub incomplete: Vec<String>,
+    /// The summaries learned from the unit's bodies (those a caller can use).
+    pub summaries: Summaries,
+    /// The names of the unit's functions callers in other units can call.
+    pub exported: Vec<String>,
+}
+
+/// Analyses a parsed unit's functions callees first, so that every call applies the
+/// summary of a callee defined in the unit (or in `cfg.summaries`). Mutually recursive
+/// functions are analysed twice, the second time with the first pass's summaries: a
+/// bound, not a fixpoint. An internal error (panic) fails the unit with a one-line reason.
+pub fn analyze_unit(tu: &TranslationUnit, cfg: &Config) -> Result<UnitResult, String> {
+    let bodies: Vec<Body> = tu
+        .functions
+        .iter()
+        .map(|f| mmlint_cfg::build(f.clone()))
+        .collect();
+    let mut local = Summaries::new();
     let mut diagnostics = Vec::new();
     let mut incomplete = Vec::new();
-    for f in &tu.functions {
-        match catch_unwind(AssertUnwindSafe(|| {
-            analyze_function(f.clone(), &tu.noreturn, cfg)
-        })) {
-            Ok((d, converged)) => {
-                diagnostics.extend(d);
-                if !converged {
-                    incomplete.push(f.name.clone());
-                }
-            }
-            Err(p) => {
-                let msg = p
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| p.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".into());
-                return FileOutcome::Failed {
-                    reason: format!("internal error in function '{}': {msg}", f.name),
-                    details: vec![],
+    for scc in call_order(&bodies) {
+        let rounds = if scc.recursive { 2 } else { 1 };
+        for round in 0..rounds {
+            for &i in &scc.members {
+                let body = &bodies[i];
+                let lookup = Lookup {
+                    local: Some(&local),
+                    external: cfg.summaries.as_deref(),
                 };
+                let r = catch_unwind(AssertUnwindSafe(|| {
+                    analyze_body(body, &tu.noreturn, cfg, lookup)
+                }));
+                let (d, converged, summary) = r.map_err(|p| {
+                    let msg = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".into());
+                    format!("internal error in function '{}': {msg}", body.func.name)
+                })?;
+                if let Some(s) = summary {
+                    local.insert(body.func.name.clone(), Arc::new(s));
+                }
+                if round + 1 == rounds {
+                    diagnostics.extend(d);
+                    if !converged {
+                        incomplete.push(body.func.name.clone());
+                    }
+                }
             }
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    FileOutcome::Analyzed {
+    let exported = bodies
+        .iter()
+        .filter(|b| !b.func.is_static && !b.func.in_header)
+        .map(|b| b.func.name.clone())
+        .collect();
+    Ok(UnitResult {
         diagnostics,
         incomplete,
-    }
+        summaries: local,
+        exported,
+    })
 }
 
-/// Runs the analysis and the enabled checks on one function: (diagnostics, converged).
+/// A strongly connected component of the unit's call graph.
+struct Scc {
+    members: Vec<usize>,
+    /// Its functions call each other (or one calls itself).
+    recursive: bool,
+}
+
+/// The unit's functions, callees before callers.
+fn call_order(bodies: &[Body]) -> Vec<Scc> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let index: std::collections::HashMap<&str, usize> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.func.name.as_str(), i))
+        .collect();
+    let mut g: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..bodies.len()).map(|i| g.add_node(i)).collect();
+    for (i, b) in bodies.iter().enumerate() {
+        let mut callees = Vec::new();
+        for bb in b.graph.node_weights() {
+            for inst in &bb.insts {
+                collect_callees(&inst.expr, &mut callees);
+            }
+            match &bb.term {
+                mmlint_cfg::Terminator::Branch { cond }
+                | mmlint_cfg::Terminator::Switch { discr: cond } => {
+                    collect_callees(cond, &mut callees)
+                }
+                mmlint_cfg::Terminator::Return { value: Some(v), .. } => {
+                    collect_callees(v, &mut callees)
+                }
+                _ => {}
+            }
+        }
+        callees.sort_unstable();
+        callees.dedup();
+        for c in callees {
+            if let Some(&j) = index.get(c.as_str()) {
+                g.add_edge(nodes[i], nodes[j], ());
+            }
+        }
+    }
+    // Tarjan's algorithm yields components in reverse topological order: callees first.
+    petgraph::algo::tarjan_scc(&g)
+        .into_iter()
+        .map(|c| {
+            let members: Vec<usize> = c.iter().map(|&n| g[n]).collect();
+            let recursive = members.len() > 1 || g.contains_edge(c[0], c[0]);
+            Scc { members, recursive }
+        })
+        .collect()
+}
+
+fn collect_callees(e: &mmlint_ir::Expr, out: &mut Vec<String>) {
+    if let Some(n) = e.direct_callee() {
+        out.push(n.to_string());
+    }
+    e.for_each_child(|c| collect_callees(c, out));
+}
+
+/// Runs the analysis and the enabled checks on one function: (diagnostics, converged,
+/// the summary worth keeping for its callers).
+fn analyze_body(
+    body: &Body,
+    noreturn: &std::collections::BTreeSet<String>,
+    cfg: &Config,
+    summaries: Lookup<'_>,
+) -> (Vec<Diagnostic>, bool, Option<mmlint_domains::Summary>) {
+    if !mmlint_domains::is_relevant(body, &cfg.db, summaries) {
+        return (vec![], true, None);
+    }
+    let facts = mmlint_domains::analyze(body, &cfg.db, noreturn, summaries);
+    let cx = FnCx {
+        body,
+        facts: &facts,
+    };
+    let d = run_checks(&cx, |id| !cfg.disabled.iter().any(|x| x == id));
+    let vma_params: Vec<usize> = body
+        .func
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, &p)| body.func.var(p).ty.is_ptr_to(&cfg.db.vma_record))
+        .map(|(i, _)| i)
+        .collect();
+    let summary = (!facts.summary.is_trivial(&vma_params)).then_some(facts.summary);
+    (d, facts.converged, summary)
+}
+
+/// Runs the analysis and the enabled checks on one function alone (no summaries of its
+/// callees): (diagnostics, converged).
 pub fn analyze_function(
     f: Function,
     noreturn: &std::collections::BTreeSet<String>,
     cfg: &Config,
 ) -> (Vec<Diagnostic>, bool) {
     let body = mmlint_cfg::build(f);
-    if !mmlint_domains::is_relevant(&body, &cfg.db) {
-        return (vec![], true);
-    }
-    let facts = mmlint_domains::analyze(&body, &cfg.db, noreturn);
-    let cx = FnCx {
-        body: &body,
-        facts: &facts,
-    };
-    let d = run_checks(&cx, |id| !cfg.disabled.iter().any(|x| x == id));
-    (d, facts.converged)
+    let (d, converged, _) = analyze_body(&body, noreturn, cfg, Lookup::default());
+    (d, converged)
 }
 
 /// The CFGs of a parsed unit's functions (for `--dump-cfg`).

@@ -2,7 +2,9 @@
 //! `// expect: <rule>[, <rule>]` marks on the lines (clang -verify style): a missing and an
 //! unexpected diagnostic both fail, with the source line shown.
 //!
-//! A fixture's first line may be `// mmlint-args: ARGS` (extra clang arguments).
+//! A fixture's first lines may be `// mmlint-args: ARGS` (extra clang arguments) and
+//! `// mmlint-summaries-from: FILE...` (fixtures beside it whose exported functions'
+//! summaries are given, as `mmlint summarize` would write them for the tree).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -48,12 +50,25 @@ fn marks(src: &str) -> BTreeSet<(u32, String)> {
     set
 }
 
-fn extra_args(src: &str) -> Vec<String> {
+/// The words after `directive` on one of the fixture's first lines.
+fn header(src: &str, directive: &str) -> Vec<String> {
     src.lines()
-        .next()
-        .and_then(|l| l.strip_prefix("// mmlint-args:"))
+        .take(3)
+        .find_map(|l| l.strip_prefix(directive))
         .map(|a| a.split_whitespace().map(String::from).collect())
         .unwrap_or_default()
+}
+
+/// The exported summaries of `files`, as a summary file would carry them.
+fn summaries_of(files: &[PathBuf], cfg: &Config) -> mmlint_driver::Summaries {
+    let mut out = mmlint_driver::Summaries::new();
+    for f in files {
+        match analyze_file(f, cfg) {
+            FileOutcome::Analyzed { exported, .. } => out.extend(exported),
+            FileOutcome::Failed { reason, .. } => panic!("{}: {reason}", f.display()),
+        }
+    }
+    out
 }
 
 #[test]
@@ -77,9 +92,16 @@ fn fixtures_match_their_marks() {
             "-I".into(),
             include.display().to_string(),
         ];
-        args.extend(extra_args(&src));
+        args.extend(header(&src, "// mmlint-args:"));
         let mut cfg = base.clone();
         cfg.clang_args = args;
+        let from: Vec<PathBuf> = header(&src, "// mmlint-summaries-from:")
+            .iter()
+            .map(|n| f.with_file_name(n))
+            .collect();
+        if !from.is_empty() {
+            cfg.summaries = Some(std::sync::Arc::new(summaries_of(&from, &cfg)));
+        }
         let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         let got: BTreeSet<(u32, String)> = match analyze_file(f, &cfg) {
             FileOutcome::Analyzed { diagnostics, .. } => diagnostics

@@ -17,14 +17,17 @@ pub struct Flags {
     pub how: String,
 }
 
+/// A database's translated units, or why it could not be read.
+type Loaded = Arc<Result<Vec<Unit>, String>>;
+
 /// Parsed databases, reloaded when the file changes on disk (a `make` regenerates it).
 #[derive(Default)]
 pub struct CompDbCache {
-    loaded: Mutex<HashMap<PathBuf, (Option<SystemTime>, Arc<Result<Vec<Unit>, String>>)>>,
+    loaded: Mutex<HashMap<PathBuf, (Option<SystemTime>, Loaded)>>,
 }
 
 impl CompDbCache {
-    fn units(&self, db: &Path) -> Arc<Result<Vec<Unit>, String>> {
+    fn units(&self, db: &Path) -> Loaded {
         let mtime = std::fs::metadata(db).and_then(|m| m.modified()).ok();
         let mut map = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((t, u)) = map.get(db) {

@@ -502,6 +502,7 @@ impl Server {
             Ok(FileOutcome::Analyzed {
                 diagnostics,
                 incomplete,
+                ..
             }) => {
                 let main = job.path.to_string_lossy().into_owned();
                 for f in incomplete {

@@ -32,6 +32,7 @@ fn echo(path: &Path, text: &str) -> FileOutcome {
             suppression: None,
         }],
         incomplete: vec![],
+        exported: vec![],
     }
 }
 

@@ -20,6 +20,9 @@ pub enum LockAction {
     Acquire,
     Release,
     Downgrade,
+    /// Read → write without releasing (`mmap_upgrade_trylock`, 6.4+ fault path): only as a
+    /// conditional operation.
+    Upgrade,
     Assert,
 }
 
@@ -220,6 +223,8 @@ struct RulesFile {
     retake_flag: Vec<RetakeFlag>,
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
+    #[serde(default)]
+    stable_calls: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -249,6 +254,10 @@ pub struct ApiDb {
     pub no_deref: Vec<String>,
     pub noreturn: Vec<String>,
     pub unlockable_flag: Option<String>,
+    /// Calls without arguments that return the same pointer for the whole function
+    /// (`get_current()`, what `current` expands to): a local assigned from one names the
+    /// same object, so `tsk = current; tsk->mm` is the lock of `current->mm`.
+    pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
     is_err: HashMap<String, IsErr>,
@@ -332,10 +341,19 @@ impl ApiDb {
         })?;
         for l in parsed.lock {
             if l.succeeds_when.is_some()
-                && !matches!(l.action, LockAction::Acquire | LockAction::Downgrade)
+                && !matches!(
+                    l.action,
+                    LockAction::Acquire | LockAction::Downgrade | LockAction::Upgrade
+                )
             {
                 return Err(err(format!(
-                    "lock '{}': succeeds_when only makes sense for an acquire or a downgrade",
+                    "lock '{}': succeeds_when only makes sense for an acquire, a downgrade or an upgrade",
+                    l.name
+                )));
+            }
+            if l.action == LockAction::Upgrade && l.succeeds_when.is_none() {
+                return Err(err(format!(
+                    "lock '{}': an upgrade needs succeeds_when (it can fail)",
                     l.name
                 )));
             }
@@ -416,6 +434,10 @@ impl ApiDb {
             .extend(parsed.vma_field_not_derived);
         self.no_deref.extend(parsed.no_deref);
         self.noreturn.extend(parsed.noreturn);
+        for n in &parsed.stable_calls {
+            check_name(n).map_err(&err)?;
+        }
+        self.stable_calls.extend(parsed.stable_calls);
         if let Some(v) = parsed.vma_record {
             self.vma_record = v;
         }

@@ -1,17 +1,12 @@
 #include <linux/mm.h>
 
 /*
- * Pending: arch/x86/mm/fault.c do_user_addr_fault() as in Linux 6.1.192, with the real
- * bad_area_access_error() -> __bad_area() helpers. Expected clean (docs/triage/linux-6.1.md
- * report 7). mmlint currently reports mmap-lock-leak on the `return` after
- * bad_area_access_error(): the summary of a callee that releases `current->mm`'s lock (here
- * `struct mm_struct *mm = current->mm; mmap_read_unlock(mm);` in __bad_area()) is not
- * applied to the caller's `mm = tsk->mm` with `tsk = current`, although a direct
- * `mmap_read_unlock(current->mm)` in the caller is, and a two-level summary that releases
- * an mm passed as an argument is too. Not one of the modelled changes (expand_stack,
- * lock_mm_and_find_vma, ...): the committed ok_do_user_addr_fault in
- * rules/mmap-lock-leak/kernel_regressions.c inlines the unlock instead.
- * The smallest reproducer is ok_release_current_mm_in_callee below.
+ * arch/x86/mm/fault.c do_user_addr_fault() as in Linux 6.1.192, with the real
+ * bad_area_access_error() -> __bad_area() helpers: clean (docs/triage/linux-6.1.md, report
+ * 7 of the first corpus run). __bad_area() releases `current->mm`'s lock (`struct mm_struct
+ * *mm = current->mm; mmap_read_unlock(mm);`), the caller names the same lock `tsk->mm` with
+ * `tsk = current`: the learned summary of __bad_area() and the stable-call roots
+ * (rules/mmap_lock.toml stable_calls) make them one lock. The bad twins forget the unlock.
  */
 
 /* arch/x86/include/asm/trap_pf.h */
@@ -178,4 +173,51 @@ void ok_release_current_mm_in_callee(int fail)
 		return;
 	}
 	mmap_read_unlock(mm);
+}
+
+/* `tsk = current` names the mm the callee calls current->mm. */
+void ok_release_through_task_alias(int fail)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *mm = tsk->mm;
+
+	mmap_read_lock(mm);
+	if (fail) {
+		release_current_mm();
+		return;
+	}
+	mmap_read_unlock(mm);
+}
+
+/* The callee releases current->mm's lock, not the one this function took. */
+void bad_callee_releases_other_mm(struct mm_struct *mm, int fail)
+{
+	mmap_read_lock(mm);
+	if (fail) {
+		release_current_mm();
+		return; // expect: mmap-lock-leak
+	}
+	mmap_read_unlock(mm);
+}
+
+/* A task parameter is not current. */
+void bad_task_parameter_is_not_current(struct task_struct *tsk, int fail)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	mmap_read_lock(mm);
+	if (fail) {
+		release_current_mm();
+		return; // expect: mmap-lock-leak
+	}
+	mmap_read_unlock(mm);
+}
+
+void bad_second_release_in_callee(void)
+{
+	struct task_struct *tsk = current;
+
+	mmap_read_lock(tsk->mm);
+	mmap_read_unlock(tsk->mm);
+	release_current_mm(); // expect: mmap-lock-unbalanced-unlock
 }

@@ -1,0 +1,80 @@
+//! `mmlint summarize`: one batch run that keeps, instead of findings, the summaries of the
+//! functions other units can call, and writes them to a summary file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use mmlint_driver::{analyze_file, FileOutcome, Summary};
+
+use crate::{batch, setup, CheckRun, CommonOpts, ExitStatus};
+
+pub fn run(run: CheckRun, common: &CommonOpts, output: &Path) -> ExitStatus {
+    let mut cfg = match setup(common) {
+        Ok(c) => c,
+        Err(s) => return s,
+    };
+    cfg.clang_args = run.compiler_args.clone();
+    let start = Instant::now();
+    let results = match &run.compdb {
+        Some(db) => match batch(db, &run, &cfg) {
+            Ok((r, _, _)) => r,
+            Err(s) => return s,
+        },
+        None if run.paths.is_empty() => {
+            eprintln!(
+                "mmlint: error: no files to summarise (give FILE... or -p compile_commands.json)"
+            );
+            return ExitStatus::ToolError;
+        }
+        None => run
+            .paths
+            .iter()
+            .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
+            .collect(),
+    };
+    let mut functions: BTreeMap<String, Arc<Summary>> = BTreeMap::new();
+    // A name exported with different summaries by two units (arch or config variants)
+    // is left out: a call cannot tell which one it reaches.
+    let mut ambiguous = BTreeSet::new();
+    let mut status = ExitStatus::Clean;
+    let mut units = 0;
+    for (path, outcome) in results {
+        match outcome {
+            FileOutcome::Analyzed { exported, .. } => {
+                units += 1;
+                for (name, s) in exported {
+                    match functions.get(&name) {
+                        Some(old) if **old != *s => {
+                            ambiguous.insert(name);
+                        }
+                        Some(_) => {}
+                        None => {
+                            functions.insert(name, s);
+                        }
+                    }
+                }
+            }
+            FileOutcome::Failed { reason, .. } => {
+                eprintln!("{path}: error: {reason}");
+                status = ExitStatus::ToolError;
+            }
+        }
+    }
+    for n in &ambiguous {
+        functions.remove(n);
+    }
+    if let Err(e) = mmlint_driver::summary_file::write(output, &functions) {
+        eprintln!("mmlint: error: {e}");
+        return ExitStatus::ToolError;
+    }
+    eprintln!(
+        "mmlint: {} function summaries from {units} units written to {} in {:.1} s ({} names left out: different summaries in different units)",
+        functions.len(),
+        output.display(),
+        start.elapsed().as_secs_f64(),
+        ambiguous.len(),
+    );
+    status
+}

@@ -1,0 +1,234 @@
+//! Function summaries in the spirit of Smatch's return states: what a call does to the
+//! caller's locks, out-parameters and VMAs, per class of outcome, learned from the body.
+//!
+//! A summary names locks relative to the callee's parameters (`Param { index: 0, path:
+//! "->mm" }`) or as a global expression (`get_current()->mm`), so a call site can
+//! translate it into its own lock keys. Outcomes are kept apart only while something the
+//! caller can test (the result, an out-parameter) tells them apart; outcomes the caller
+//! cannot tell apart are merged, and a lock whose effect differs between them becomes
+//! [`Effect::Maybe`], which silences rather than guesses.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::state::{HoldMode, LockSt, Sign, Status};
+
+/// A lock as the callee names it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LockPath {
+    /// The mm reached from parameter `index` through `path` (C member syntax: `""` for the
+    /// parameter itself, `"->mm"`, `"->vm_mm"` for a VMA parameter's mm).
+    Param { index: usize, path: String },
+    /// A lock named without parameters, e.g. `get_current()->mm`.
+    Global(String),
+}
+
+/// What a call does to one lock on one outcome (absent: nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Takes the lock; the caller did not hold it.
+    Acquire(HoldMode),
+    /// Releases the caller's hold.
+    Release,
+    /// Ends the caller's hold and returns with the lock held again: a new hold, every VMA
+    /// the caller obtained before the call is stale.
+    Retake(HoldMode),
+    /// Differs between outcomes the caller cannot tell apart.
+    Maybe,
+}
+
+/// The value an out-parameter (`*p` of a pointer parameter) has on return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutValue {
+    /// The classes of the values the callee may have stored.
+    pub written: Sign,
+    /// On some path the callee did not write it: the caller's value is still there.
+    pub may_keep: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The classes of the returned value (all of them for `void`).
+    pub ret: Sign,
+    /// Out-parameters the callee may write on this outcome, by parameter index.
+    pub out: Vec<(usize, OutValue)>,
+    pub locks: Vec<(LockPath, Effect)>,
+    /// Returns a VMA valid under the named lock on return.
+    pub returns_vma: Option<LockPath>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub outcomes: Vec<Outcome>,
+    /// Locks the callee expects its caller to hold (lookups, assertions).
+    pub needs_lock: Vec<LockPath>,
+    /// VMA parameters the callee dereferences (or hands on to a callee that may): passing a
+    /// dangling VMA there is a use. VMA parameters not listed are not read.
+    pub uses_vma_params: Vec<usize>,
+}
+
+impl Summary {
+    /// Nothing a caller could apply: no lock effect, no VMA returned, no requirement, no
+    /// VMA parameter left unread.
+    pub fn is_trivial(&self, vma_params: &[usize]) -> bool {
+        self.needs_lock.is_empty()
+            && vma_params.iter().all(|p| self.uses_vma_params.contains(p))
+            && self
+                .outcomes
+                .iter()
+                .all(|o| o.locks.is_empty() && o.returns_vma.is_none())
+    }
+}
+
+/// One way out of the function, as the analysis saw it at a `return`.
+#[derive(Clone, Debug)]
+pub struct Exit {
+    pub ret: Sign,
+    pub locks: Vec<(LockPath, LockSt)>,
+    /// Out-parameters written on this path, with what they hold.
+    pub out: BTreeMap<usize, Sign>,
+    pub returns_vma: Option<LockPath>,
+}
+
+/// What one exit did to a lock, as the caller sees it.
+pub fn effect_of(l: &LockSt) -> Option<Effect> {
+    match (&l.status, l.entry_ended, l.acquired_at.is_some()) {
+        (Status::Maybe, _, _) => Some(Effect::Maybe),
+        (Status::Held(m), true, _) => Some(Effect::Retake(*m)),
+        (Status::Held(m), false, true) => Some(Effect::Acquire(*m)),
+        (Status::Released(_) | Status::AcquireFailed(_), true, _) => Some(Effect::Release),
+        _ => None,
+    }
+}
+
+/// At most this many outcomes per summary; beyond it they are merged by result class only.
+const MAX_OUTCOMES: usize = 8;
+
+/// Builds the summary from the function's exits.
+pub fn summarize(
+    exits: &[Exit],
+    needs_lock: Vec<LockPath>,
+    uses_vma_params: Vec<usize>,
+    out_params: &[usize],
+) -> Summary {
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for x in exits {
+        let mut locks: Vec<(LockPath, Effect)> = x
+            .locks
+            .iter()
+            .filter_map(|(p, l)| effect_of(l).map(|e| (p.clone(), e)))
+            .collect();
+        locks.sort_by(|a, b| a.0.cmp(&b.0));
+        locks.dedup_by(|a, b| a.0 == b.0);
+        let out = out_params
+            .iter()
+            .filter_map(|&i| {
+                x.out.get(&i).map(|&s| {
+                    (
+                        i,
+                        OutValue {
+                            written: s,
+                            may_keep: false,
+                        },
+                    )
+                })
+            })
+            .collect();
+        let o = Outcome {
+            ret: x.ret,
+            out,
+            locks,
+            returns_vma: x.returns_vma.clone(),
+        };
+        match outcomes
+            .iter_mut()
+            .find(|p| p.locks == o.locks && p.returns_vma == o.returns_vma)
+        {
+            Some(p) => absorb(p, &o),
+            None => outcomes.push(o),
+        }
+    }
+    if outcomes.len() > MAX_OUTCOMES {
+        let mut merged: Vec<Outcome> = Vec::new();
+        for o in outcomes {
+            match merged.iter_mut().find(|p| !p.ret.meet(o.ret).is_empty()) {
+                Some(p) => merge(p, &o),
+                None => merged.push(o),
+            }
+        }
+        outcomes = merged;
+    }
+    Summary {
+        outcomes,
+        needs_lock,
+        uses_vma_params,
+    }
+}
+
+/// Joins the constraints of `o` into `p` (same effects).
+fn absorb(p: &mut Outcome, o: &Outcome) {
+    p.ret = p.ret.union(o.ret);
+    let mut out: Vec<(usize, OutValue)> = Vec::new();
+    let idx: std::collections::BTreeSet<usize> =
+        p.out.iter().chain(&o.out).map(|(i, _)| *i).collect();
+    for i in idx {
+        let a = p.out.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
+        let b = o.out.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
+        let keep = OutValue {
+            written: Sign::EMPTY,
+            may_keep: true,
+        };
+        let (a, b) = (a.unwrap_or(keep), b.unwrap_or(keep));
+        out.push((
+            i,
+            OutValue {
+                written: a.written.union(b.written),
+                may_keep: a.may_keep || b.may_keep,
+            },
+        ));
+    }
+    p.out = out;
+}
+
+/// Joins `o` into `p` whatever their effects: a lock they disagree on becomes `Maybe`.
+pub fn merge(p: &mut Outcome, o: &Outcome) {
+    absorb(p, o);
+    let mut locks: Vec<(LockPath, Effect)> = Vec::new();
+    let paths: std::collections::BTreeSet<&LockPath> =
+        p.locks.iter().chain(&o.locks).map(|(l, _)| l).collect();
+    for l in paths {
+        let a = p.locks.iter().find(|(k, _)| k == l).map(|(_, e)| *e);
+        let b = o.locks.iter().find(|(k, _)| k == l).map(|(_, e)| *e);
+        let e = if a == b {
+            a.expect("named on one side")
+        } else {
+            Effect::Maybe
+        };
+        locks.push((l.clone(), e));
+    }
+    p.locks = locks;
+    if p.returns_vma != o.returns_vma {
+        p.returns_vma = None;
+    }
+}
+
+/// Summaries by function name: learned in this translation unit, or loaded from a summary
+/// file built over the whole tree (`mmlint summarize`).
+pub type Summaries = std::collections::HashMap<String, std::sync::Arc<Summary>>;
+
+/// Where a call's summary is looked up: the unit's own functions first (a `static`
+/// function shadows an exported one of the same name), then the summary file.
+#[derive(Clone, Copy, Default)]
+pub struct Lookup<'a> {
+    pub local: Option<&'a Summaries>,
+    pub external: Option<&'a Summaries>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn get(&self, name: &str) -> Option<&'a std::sync::Arc<Summary>> {
+        self.local
+            .and_then(|m| m.get(name))
+            .or_else(|| self.external.and_then(|m| m.get(name)))
+    }
+}

@@ -1,0 +1,88 @@
+// mmlint-summaries-from: drv_mm.c
+#include <linux/mm.h>
+
+/* Callers of drv_mm.c's helpers. Without the summary file their calls are unknown and
+ * nothing is reported; with it, the marked lines are. */
+
+struct drv_ctx {
+	struct mm_struct *mm;
+	unsigned long base;
+};
+
+void drv_lock(struct drv_ctx *c);
+void drv_unlock(struct drv_ctx *c);
+struct vm_area_struct *drv_vma(struct drv_ctx *c, unsigned long addr);
+void drv_wait(struct drv_ctx *c);
+void drv_reset(struct drv_ctx *c);
+
+unsigned long bad_flags_after_unlock(struct drv_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	drv_lock(c);
+	vma = drv_vma(c, addr);
+	drv_unlock(c);
+	return vma ? vma->vm_flags : 0; // expect: dangling-vma
+}
+
+unsigned long bad_end_after_wait(struct drv_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	unsigned long end = 0;
+
+	drv_lock(c);
+	vma = drv_vma(c, addr);
+	drv_wait(c);
+	if (vma)
+		end = vma->vm_end; // expect: dangling-vma
+	drv_unlock(c);
+	return end;
+}
+
+int bad_leak_on_error(struct drv_ctx *c, unsigned long addr)
+{
+	drv_lock(c);
+	if (!drv_vma(c, addr))
+		return -EFAULT; // expect: mmap-lock-leak
+	drv_unlock(c);
+	return 0;
+}
+
+int ok_balanced(struct drv_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	drv_lock(c);
+	vma = drv_vma(c, addr);
+	if (!vma || (vma->vm_flags & VM_IO))
+		ret = -EINVAL;
+	drv_unlock(c);
+	return ret;
+}
+
+unsigned long ok_lookup_again_after_wait(struct drv_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	unsigned long end = 0;
+
+	drv_lock(c);
+	drv_wait(c);
+	vma = drv_vma(c, addr);
+	if (vma)
+		end = vma->vm_end;
+	drv_unlock(c);
+	return end;
+}
+
+/* drv_reset() releases through a static helper of drv_mm.c: its summary is learned from
+ * the helper's and exported. */
+unsigned long bad_flags_after_reset(struct drv_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	drv_lock(c);
+	vma = drv_vma(c, addr);
+	drv_reset(c);
+	return vma ? vma->vm_flags : 0; // expect: dangling-vma
+}
