@@ -44,7 +44,8 @@ pub fn run(mut a: LspArgs) -> ExitStatus {
     cfg.clang_args = a.compiler_args;
     let severity = settings.severity;
     let mut opts = mmlint_lsp::Options::new(cfg);
-    opts.compile_commands = a.compdb;
+    // Editors start servers in directories of their choosing: pin a relative path now.
+    opts.compile_commands = a.compdb.map(|p| std::path::absolute(&p).unwrap_or(p));
     opts.workers = a.jobs.max(1);
     opts.debounce = Duration::from_millis(a.debounce_ms);
     opts.analyze = Arc::new(move |path, text, cfg| {
