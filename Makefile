@@ -4,7 +4,7 @@
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MMLINT := target/release/mmlint
 
-.PHONY: deps demo test sarif-tools
+.PHONY: deps demo test sarif-tools nvim
 
 deps:
 	@if ! dpkg -s libclang-19-dev >/dev/null 2>&1; then \
@@ -41,7 +41,15 @@ sarif-tools:
 		chmod u+x $(SARIF_TOOLS)/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; \
 	fi
 
-test: deps sarif-tools
+# Neovim for the editor end-to-end test (crates/mmlint-cli/tests/neovim.rs).
+nvim:
+	@if ! command -v nvim >/dev/null 2>&1; then \
+		echo "installing neovim (apt-get)"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends neovim; \
+	fi
+
+test: deps sarif-tools nvim
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -q -- -D warnings
 	cargo test --workspace -q

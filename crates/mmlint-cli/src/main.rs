@@ -7,6 +7,7 @@ mod baseline;
 mod config;
 mod fix;
 mod kbuild_check;
+mod lsp_cmd;
 mod summarize;
 
 use std::collections::{BTreeMap, HashSet};
@@ -157,6 +158,27 @@ enum Command {
         /// A rule id, e.g. dangling-vma.
         rule: String,
     },
+    /// Serve the Language Server Protocol on stdio (editor diagnostics; docs/editors.md).
+    Lsp {
+        /// Use this compile_commands.json for every file (default: the nearest one above
+        /// each file).
+        #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
+        compdb: Option<PathBuf>,
+        /// Analyses that may run at once.
+        #[arg(short = 'j', long, value_name = "N", default_value_t = 2)]
+        jobs: usize,
+        /// Milliseconds without edits before an unsaved buffer is analysed.
+        #[arg(long, value_name = "MS", default_value_t = 300)]
+        debounce: u64,
+        /// Settings file (default: the nearest mmlint.toml at or above the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonOpts,
+        /// Compiler arguments for files no compile_commands.json covers, after `--`.
+        #[arg(last = true, value_name = "COMPILER_ARGS")]
+        compiler_args: Vec<String>,
+    },
     /// Print the control-flow graphs mmlint builds for a file (for debugging).
     DumpCfg {
         file: PathBuf,
@@ -183,6 +205,7 @@ const SUBCOMMANDS: &[&str] = &[
     "rules",
     "explain",
     "dump-cfg",
+    "lsp",
     "help",
 ];
 
@@ -258,6 +281,21 @@ fn main() -> ExitCode {
                 ExitStatus::ToolError
             }
         },
+        Command::Lsp {
+            compdb,
+            jobs,
+            debounce,
+            config,
+            common,
+            compiler_args,
+        } => lsp_cmd::run(lsp_cmd::LspArgs {
+            common,
+            compdb,
+            jobs,
+            debounce_ms: debounce,
+            config,
+            compiler_args,
+        }),
         Command::DumpCfg {
             file,
             function,

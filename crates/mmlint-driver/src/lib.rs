@@ -99,6 +99,28 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
     outcome
 }
 
+/// [`analyze_file`] on an unsaved buffer: `contents` stands for the main file (editors).
+/// Suppressions and fingerprints of the main file come from `contents` too.
+pub fn analyze_source(path: &Path, contents: &str, cfg: &Config) -> FileOutcome {
+    let filter = Some(cfg.prefilter.clone());
+    let tu = match mmlint_frontend::parse_source_filtered(path, contents, &cfg.clang_args, filter) {
+        Ok(tu) => tu,
+        Err(e) => {
+            return FileOutcome::Failed {
+                reason: e.to_string(),
+                details: vec![],
+            }
+        }
+    };
+    // The buffer's text, for fixes (LSP code actions).
+    let source = SourceFile::new(path.display().to_string(), contents.to_string());
+    let mut outcome = analyze_parsed_source(&tu, cfg, Some(&source));
+    if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
+        source_identity_with(path, Some(contents), diagnostics, cfg);
+    }
+    outcome
+}
+
 /// The directory relative paths are resolved against: clang's `-working-directory`, or
 /// the current one.
 fn base_dir(args: &[String]) -> PathBuf {
@@ -111,6 +133,16 @@ fn base_dir(args: &[String]) -> PathBuf {
 /// Fingerprints and inline suppressions, from the text of the files the findings are in
 /// (and of the main file, for unused suppressions).
 fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
+    source_identity_with(main, None, diags, cfg)
+}
+
+/// [`source_identity`] with the main file's text given (an unsaved buffer) instead of read.
+fn source_identity_with(
+    main: &Path,
+    main_text: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+    cfg: &Config,
+) {
     let base = base_dir(&cfg.clang_args);
     let mut files: Vec<String> = diags
         .iter()
@@ -121,8 +153,12 @@ fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
     files.dedup();
     let mut extra = Vec::new();
     for f in files {
-        let Ok(text) = std::fs::read_to_string(base.join(&f)) else {
-            continue;
+        let text = match main_text {
+            Some(t) if f == main.display().to_string() => t.to_string(),
+            _ => match std::fs::read_to_string(base.join(&f)) {
+                Ok(t) => t,
+                Err(_) => continue,
+            },
         };
         mmlint_checks::suppress::fingerprint(&f, &text, diags);
         let known = |r: &str| mmlint_checks::find_rule_meta(r).is_some();

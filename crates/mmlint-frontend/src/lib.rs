@@ -116,6 +116,21 @@ pub fn parse_source(
     )
 }
 
+/// [`parse_source`], lowering only the functions `filter` keeps (all without one).
+pub fn parse_source_filtered(
+    path: &Path,
+    contents: &str,
+    args: &[String],
+    filter: Option<std::sync::Arc<Prefilter>>,
+) -> Result<TranslationUnit, FrontendError> {
+    run_isolated(
+        path.to_path_buf(),
+        Some(contents.to_owned()),
+        args.to_vec(),
+        filter,
+    )
+}
+
 /// Renders the raw clang cursor tree of every function definition in the main file, one
 /// cursor per line. A debugging aid for extending the lowering; not a stable format.
 #[doc(hidden)]

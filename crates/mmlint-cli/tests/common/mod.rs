@@ -32,3 +32,36 @@ pub fn kernel_tree() -> PathBuf {
             .join(".cache/mmlint/linux-6.1"),
     }
 }
+
+/// A fresh directory holding a copy of `fixture` (relative to the repository root) and a
+/// compile_commands.json for it with the fixtures' flags: (directory, file, source text).
+/// Editors find the database the way they would in a kernel tree.
+pub fn fixture_project(name: &str, fixture: &str) -> (PathBuf, PathBuf, String) {
+    let dir = tempdir(name).canonicalize().unwrap();
+    let src = std::fs::read_to_string(root().join(fixture)).unwrap();
+    let base = Path::new(fixture).file_name().unwrap().to_str().unwrap();
+    let file = dir.join(base);
+    std::fs::write(&file, &src).unwrap();
+    let db = serde_json::json!([{
+        "directory": dir,
+        "file": base,
+        "arguments": ["gcc", "-nostdinc",
+                      format!("-I{}", root().join("testdata/include").display()),
+                      "-c", base],
+    }]);
+    std::fs::write(dir.join("compile_commands.json"), db.to_string()).unwrap();
+    (dir, file, src)
+}
+
+/// (1-based line, rule) of a fixture's `// expect: RULE[, RULE]` marks.
+pub fn expect_marks(src: &str) -> std::collections::BTreeSet<(u32, String)> {
+    let mut set = std::collections::BTreeSet::new();
+    for (i, line) in src.lines().enumerate() {
+        if let Some(pos) = line.find("// expect:") {
+            for r in line[pos + "// expect:".len()..].split(',') {
+                set.insert((i as u32 + 1, r.trim().to_string()));
+            }
+        }
+    }
+    set
+}

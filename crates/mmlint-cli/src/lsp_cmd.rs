@@ -1,0 +1,70 @@
+//! `mmlint lsp`: settings as for `check` (mmlint.toml, --disable, --rules-dir), then the
+//! language server of mmlint-lsp on stdio.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mmlint_driver::FileOutcome;
+
+use crate::{config, setup, CommonOpts, ExitStatus};
+
+pub struct LspArgs {
+    pub common: CommonOpts,
+    pub compdb: Option<PathBuf>,
+    pub jobs: usize,
+    pub debounce_ms: u64,
+    pub config: Option<PathBuf>,
+    pub compiler_args: Vec<String>,
+}
+
+pub fn run(mut a: LspArgs) -> ExitStatus {
+    let settings = match &a.config {
+        Some(p) => config::load(p),
+        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
+            Some(p) => config::load(&p),
+            None => Ok(config::Config::default()),
+        },
+    };
+    let settings = match settings {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mmlint: error: {e}");
+            return ExitStatus::ToolError;
+        }
+    };
+    a.common.disable.extend(settings.disable.iter().cloned());
+    a.common.enable.extend(settings.enable.iter().cloned());
+    a.common
+        .rules_dir
+        .splice(0..0, settings.rules_dirs.iter().cloned());
+    let mut cfg = match setup(&a.common) {
+        Ok(cfg) => cfg,
+        Err(s) => return s,
+    };
+    cfg.clang_args = a.compiler_args;
+    let severity = settings.severity;
+    let mut opts = mmlint_lsp::Options::new(cfg);
+    // Editors start servers in directories of their choosing: pin a relative path now.
+    opts.compile_commands = a.compdb.map(|p| std::path::absolute(&p).unwrap_or(p));
+    opts.workers = a.jobs.max(1);
+    opts.debounce = Duration::from_millis(a.debounce_ms);
+    opts.analyze = Arc::new(move |path, text, cfg| {
+        let mut out = mmlint_driver::analyze_source(path, text, cfg);
+        if let FileOutcome::Analyzed { diagnostics, .. } = &mut out {
+            for d in diagnostics {
+                if let Some(s) = severity.get(d.rule) {
+                    d.severity = *s;
+                }
+            }
+        }
+        out
+    });
+    match mmlint_lsp::run_stdio(opts) {
+        Ok(()) => ExitStatus::Clean,
+        Err(e) => {
+            eprintln!("mmlint: lsp: {e}");
+            ExitStatus::Findings
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! `mmlint lsp` driven through its stdio: JSON-RPC framing, initialize, diagnostics for a
+//! fixture (codes, ranges, related locations), fix-by-edit clearing them, the suppression
+//! code action really suppressing, flags borrowed for a file not in the database, didClose,
+//! shutdown/exit.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{expect_marks, fixture_project, root, tempdir};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(120);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: mpsc::Receiver<Value>,
+    next_id: i64,
+    /// Every message received so far, in order.
+    seen: Vec<Value>,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start(cwd: &Path, init_options: Value) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+            .arg("lsp")
+            .arg("--debounce=50")
+            .current_dir(cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start mmlint lsp");
+        let stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(v) = read_message(&mut out) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut c = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 0,
+            seen: vec![],
+        };
+        let id = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {},
+                   "initializationOptions": init_options}),
+        );
+        let r = c.response(id);
+        assert_eq!(r["result"]["serverInfo"]["name"], "mmlint", "{r}");
+        assert_eq!(r["result"]["capabilities"]["textDocumentSync"]["change"], 1);
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// The first message (from now on) that `pred` accepts.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if pred(&v) {
+                        return v;
+                    }
+                }
+                Err(_) => panic!(
+                    "timed out waiting for {what}; received:\n{}",
+                    self.seen
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            }
+        }
+    }
+
+    fn response(&mut self, id: i64) -> Value {
+        self.wait_for(&format!("response {id}"), |v| v["id"] == id)
+    }
+
+    /// The next publishDiagnostics for `uri` with `version` (any version for None).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let v = self.wait_for(&format!("diagnostics for {uri} v{version:?}"), |v| {
+            v["method"] == "textDocument/publishDiagnostics"
+                && v["params"]["uri"] == uri
+                && version.is_none_or(|n| v["params"]["version"] == n)
+        });
+        v["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn logs(&self) -> Vec<String> {
+        self.seen
+            .iter()
+            .filter(|v| v["method"] == "window/logMessage")
+            .map(|v| v["params"]["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    fn shutdown(mut self) {
+        let id = self.request("shutdown", Value::Null);
+        let r = self.response(id);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                assert!(
+                    s.success(),
+                    "mmlint lsp exited with {s} after shutdown/exit"
+                );
+                return;
+            }
+            assert!(Instant::now() < deadline, "mmlint lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// 0-based lines of the `// expect: RULE` marks.
+fn marked_lines(src: &str, rule: &str) -> BTreeSet<u64> {
+    expect_marks(src)
+        .into_iter()
+        .filter(|(_, r)| r == rule)
+        .map(|(l, _)| l as u64 - 1)
+        .collect()
+}
+
+fn open(c: &mut Client, file: &Path, text: &str) {
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(file), "languageId": "c", "version": 1, "text": text}}),
+    );
+}
+
+fn change(c: &mut Client, file: &Path, version: i64, text: &str) {
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(file), "version": version},
+               "contentChanges": [{"text": text}]}),
+    );
+}
+
+#[test]
+fn fixture_diagnostics_fix_by_edit_suppress_close_shutdown() {
+    let (dir, file, src) = fixture_project("lsp-basic", "testdata/rules/dangling-vma/basic.c");
+    let u = uri(&file);
+    let mut c = Client::start(&dir, Value::Null);
+    open(&mut c, &file, &src);
+    let diags = c.diagnostics(&u, Some(1));
+
+    // Exactly the marked lines, each a dangling-vma warning with its doc link and notes.
+    let lines: BTreeSet<u64> = diags
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, marked_lines(&src, "dangling-vma"), "{diags:#?}");
+    for d in &diags {
+        assert_eq!(d["code"], "dangling-vma");
+        assert_eq!(d["source"], "mmlint");
+        assert_eq!(d["severity"], 2);
+        assert!(d["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/docs/rules/dangling-vma.md"));
+        let rel = d["relatedInformation"]
+            .as_array()
+            .expect("related locations");
+        let msgs: Vec<&str> = rel.iter().map(|r| r["message"].as_str().unwrap()).collect();
+        assert!(msgs.iter().any(|m| m.contains("obtained here")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("released here")), "{msgs:?}");
+        for r in rel {
+            assert_eq!(r["location"]["uri"], u.as_str());
+        }
+    }
+    // The first finding: `vma->vm_flags` on line 15, after the unlock on line 12.
+    let first = &diags[0];
+    let line15 = src.lines().nth(14).unwrap();
+    let col = line15.find("vma->vm_flags").unwrap() as u64;
+    assert_eq!(
+        first["range"]["start"],
+        json!({"line": 14, "character": col})
+    );
+    assert!(first["range"]["end"]["character"].as_u64().unwrap() > col);
+    let rel_lines: Vec<u64> = first["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        rel_lines.contains(&10) && rel_lines.contains(&11),
+        "{rel_lines:?}"
+    );
+
+    // Fix the first bug in the unsaved buffer: use the VMA before the unlock.
+    let fixed = src.replacen(
+        "\tmmap_read_unlock(mm);\n\tif (!vma)\n\t\treturn -EFAULT;\n\treturn (vma->vm_flags & VM_WRITE) ? 1 : 0; // expect: dangling-vma\n",
+        "\tif (!vma) {\n\t\tmmap_read_unlock(mm);\n\t\treturn -EFAULT;\n\t}\n\tif (vma->vm_flags & VM_WRITE) { mmap_read_unlock(mm); return 1; }\n\tmmap_read_unlock(mm);\n\treturn 0;\n",
+        1,
+    );
+    assert_ne!(fixed, src);
+    change(&mut c, &file, 2, &fixed);
+    let after = c.diagnostics(&u, Some(2));
+    assert_eq!(after.len(), diags.len() - 1, "{after:#?}");
+    assert!(after
+        .iter()
+        .all(|d| d["range"]["start"]["line"].as_u64().unwrap() > 16));
+
+    // The suppression code action on the next finding; its edit, applied, silences it.
+    let target = after[0].clone();
+    let id = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": target["range"],
+               "context": {"diagnostics": [target]}}),
+    );
+    let actions = c.response(id)["result"].as_array().unwrap().clone();
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Suppress dangling-vma")
+        })
+        .unwrap_or_else(|| panic!("no suppression action in {actions:#?}"));
+    let edit = &suppress["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 2);
+    let te = &edit["edits"][0];
+    let at = te["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert_eq!(
+        at as u64,
+        target["range"]["start"]["line"].as_u64().unwrap()
+    );
+    let new_text = te["newText"].as_str().unwrap();
+    assert!(
+        new_text.starts_with("\t/* mmlint-ignore dangling-vma: ") && new_text.ends_with("*/\n"),
+        "{new_text:?}"
+    );
+    let mut lines: Vec<&str> = fixed.split_inclusive('\n').collect();
+    lines.insert(at, new_text);
+    let suppressed: String = lines.concat();
+    change(&mut c, &file, 3, &suppressed);
+    let now = c.diagnostics(&u, Some(3));
+    assert_eq!(now.len(), after.len() - 1, "{now:#?}");
+
+    // Only a correct function left: nothing to report, the list is cleared.
+    let ok_only: String = src
+        .lines()
+        .take(32)
+        .skip(17)
+        .chain(std::iter::once(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        ok_only.contains("int ok_copy_field_before_unlock("),
+        "{ok_only}"
+    );
+    change(
+        &mut c,
+        &file,
+        4,
+        &format!("#include <linux/mm.h>\n{ok_only}"),
+    );
+    assert_eq!(c.diagnostics(&u, Some(4)), Vec::<Value>::new());
+
+    // A buffer that does not parse keeps the server alive and says why in the log.
+    change(&mut c, &file, 5, "int f(void) { return }\n");
+    c.wait_for("a log about the parse failure", |v| {
+        v["method"] == "window/logMessage"
+            && v["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("could not parse")
+    });
+
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    assert!(c.diagnostics(&u, None).is_empty());
+    assert!(
+        c.logs().iter().any(|l| l.contains("flags of basic.c from")),
+        "{:?}",
+        c.logs()
+    );
+    c.shutdown();
+}
+
+#[test]
+fn unlisted_file_borrows_flags_and_init_option_names_the_database() {
+    // The database lives elsewhere and is named in initializationOptions; the opened file
+    // is not in it, so it borrows its neighbour's flags (and cannot parse without them).
+    let (dir, _listed, _) = fixture_project("lsp-borrow", "testdata/rules/dangling-vma/basic.c");
+    let db_dir = tempdir("lsp-borrow-db");
+    std::fs::rename(
+        dir.join("compile_commands.json"),
+        db_dir.join("compile_commands.json"),
+    )
+    .unwrap();
+    let src = std::fs::read_to_string(root().join("testdata/rules/dangling-vma/relock.c")).unwrap();
+    let other = dir.join("unlisted.c");
+    std::fs::write(&other, &src).unwrap();
+    let mut c = Client::start(
+        &dir,
+        json!({"compileCommands": db_dir.join("compile_commands.json"), "debounceMs": 10}),
+    );
+    open(&mut c, &other, &src);
+    let diags = c.diagnostics(&uri(&other), Some(1));
+    let lines: BTreeSet<u64> = diags
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    assert_eq!(lines, marked_lines(&src, "dangling-vma"), "{diags:#?}");
+    assert!(
+        c.logs()
+            .iter()
+            .any(|l| l.contains("borrowing the flags of basic.c (same directory)")),
+        "{:?}",
+        c.logs()
+    );
+    c.shutdown();
+}
+
+#[test]
+fn bad_options_are_a_warning_and_exit_without_shutdown_an_error_status() {
+    let d = tempdir("lsp-exit");
+    // Options of the wrong type are ignored with a warning, not a failed handshake.
+    let mut c = Client::start(&d, json!({"debounceMs": "soon"}));
+    c.wait_for("a warning about the options", |v| {
+        v["method"] == "window/logMessage"
+            && v["params"]["type"] == 2
+            && v["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("initializationOptions ignored")
+    });
+    c.notify("exit", Value::Null);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(s) = c.child.try_wait().unwrap() {
+            assert_eq!(s.code(), Some(1));
+            return;
+        }
+        assert!(Instant::now() < deadline, "mmlint lsp did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,203 @@
+//! End to end with a real editor: Neovim headless, its built-in LSP client started as in
+//! docs/editors.md (tests/nvim/diagnostics.lua), opening a fixture copied next to a
+//! compile_commands.json. The diagnostics Neovim shows must be exactly the fixture's
+//! `// expect:` marks, so a server that reports nothing fails.
+//!
+//! Neovim comes from the Debian package `neovim` (`make test` installs it). Without it this
+//! test fails, unless MMLINT_SKIP_NVIM=1 says to skip it. The kernel test runs when the
+//! prepared Linux 6.1 tree is present (see common::kernel_tree) and is skipped otherwise.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{expect_marks, fixture_project, kernel_tree, root, tempdir};
+
+/// What Neovim saw: (line, column, severity, code, related locations, message) per
+/// diagnostic, the server's log lines, and the time from start-up to the first diagnostics.
+struct Seen {
+    diags: Vec<(u32, u32, u32, String, usize, String)>,
+    logs: Vec<String>,
+    elapsed_ms: u64,
+    filetype: String,
+    /// With the suppression code action applied: the inserted line, and the findings after.
+    inserted: Option<String>,
+    after: Vec<(u32, String)>,
+}
+
+fn nvim_available() -> bool {
+    Command::new("nvim")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// None when the test is to be skipped (no nvim and MMLINT_SKIP_NVIM=1).
+fn require_nvim() -> Option<()> {
+    if nvim_available() {
+        return Some(());
+    }
+    if std::env::var("MMLINT_SKIP_NVIM").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: nvim not found and MMLINT_SKIP_NVIM=1");
+        return None;
+    }
+    panic!(
+        "nvim not found: install the Debian package neovim (`make test` does), \
+         or set MMLINT_SKIP_NVIM=1 to skip this test"
+    );
+}
+
+fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -> Seen {
+    let out = work.join("nvim-out.txt");
+    let _ = std::fs::remove_file(&out);
+    let script = root().join("crates/mmlint-cli/tests/nvim/diagnostics.lua");
+    let mut child = Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("MMLINT_BIN", env!("CARGO_BIN_EXE_mmlint"))
+        .env("MMLINT_FILE", file)
+        .env("MMLINT_OUT", &out)
+        .env("MMLINT_TIMEOUT_MS", timeout.as_millis().to_string())
+        .env(
+            "MMLINT_SUPPRESS_FIRST",
+            if suppress_first { "1" } else { "0" },
+        )
+        .current_dir(work)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start nvim");
+    // Neovim's own time-out comes first; this one catches a hung editor.
+    let deadline = Instant::now() + timeout + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("nvim did not finish within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let text = std::fs::read_to_string(&out)
+        .unwrap_or_else(|e| panic!("nvim wrote no result ({status}): {e}"));
+    assert!(status.success(), "nvim failed ({status}):\n{text}");
+    let mut seen = Seen {
+        diags: vec![],
+        logs: vec![],
+        elapsed_ms: 0,
+        filetype: String::new(),
+        inserted: None,
+        after: vec![],
+    };
+    for line in text.lines() {
+        let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
+        match kind {
+            "filetype" => seen.filetype = rest.to_string(),
+            "elapsed_ms" => seen.elapsed_ms = rest.parse().unwrap(),
+            "log" => seen.logs.push(rest.to_string()),
+            "inserted" => seen.inserted = Some(rest.to_string()),
+            "after" => {
+                let (l, code) = rest.split_once(' ').unwrap();
+                seen.after.push((l.parse().unwrap(), code.to_string()));
+            }
+            "diag" => {
+                let f: Vec<&str> = rest.splitn(6, ' ').collect();
+                seen.diags.push((
+                    f[0].parse().unwrap(),
+                    f[1].parse().unwrap(),
+                    f[2].parse().unwrap(),
+                    f[3].to_string(),
+                    f[4].parse().unwrap(),
+                    f[5].to_string(),
+                ));
+            }
+            _ => panic!("unexpected line from nvim: {line}"),
+        }
+    }
+    seen
+}
+
+#[test]
+fn neovim_shows_the_fixture_findings() {
+    if require_nvim().is_none() {
+        return;
+    }
+    let (dir, file, src) = fixture_project(
+        "nvim-fixture",
+        "testdata/rules/dangling-vma/callee_release.c",
+    );
+    let seen = run_nvim(&file, &dir, Duration::from_secs(120), true);
+    assert_eq!(seen.filetype, "c");
+    let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
+    let want = expect_marks(&src);
+    assert!(want.len() >= 3, "the fixture lost its marks");
+    assert_eq!(got, want, "logs: {:?}", seen.logs);
+    for d in &seen.diags {
+        assert_eq!(d.2, 2, "warning severity: {d:?}");
+        assert!(
+            d.4 >= 1,
+            "related locations (where obtained/released): {d:?}"
+        );
+    }
+    // The suppression comment went above the first finding, which is gone; the others
+    // moved down a line.
+    let inserted = seen
+        .inserted
+        .as_deref()
+        .expect("a suppression was inserted");
+    let (first_line, first_rule) = want.iter().next().unwrap().clone();
+    assert!(
+        inserted.contains(&format!("/* mmlint-ignore {first_rule}: ")),
+        "{inserted}"
+    );
+    let shifted: BTreeSet<(u32, String)> = want
+        .iter()
+        .filter(|(l, _)| *l != first_line)
+        .map(|(l, r)| (l + 1, r.clone()))
+        .collect();
+    assert_eq!(seen.after.iter().cloned().collect::<BTreeSet<_>>(), shifted);
+    assert!(
+        seen.logs
+            .iter()
+            .any(|l| l.contains("flags of callee_release.c from")),
+        "{:?}",
+        seen.logs
+    );
+}
+
+/// A real kernel file in Neovim. Prints what appeared and how long it took (run with
+/// `--nocapture` to see it); MMLINT_NVIM_KERNEL_FILE picks another file of the tree.
+#[test]
+fn neovim_shows_findings_in_a_kernel_file() {
+    let tree = kernel_tree();
+    if !tree.join("compile_commands.json").is_file() {
+        eprintln!(
+            "skipped: no prepared kernel tree at {} (set MMLINT_KERNEL_DIR)",
+            tree.display()
+        );
+        return;
+    }
+    if require_nvim().is_none() {
+        return;
+    }
+    let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/mmap.c".into());
+    let work = tempdir("nvim-kernel");
+    let seen = run_nvim(&tree.join(&rel), &work, Duration::from_secs(300), false);
+    eprintln!("{rel}: first diagnostics after {} ms", seen.elapsed_ms);
+    for d in &seen.diags {
+        eprintln!(
+            "  {rel}:{}:{}: [{}] {} ({} related)",
+            d.0, d.1, d.3, d.5, d.4
+        );
+    }
+    for l in &seen.logs {
+        eprintln!("  log: {l}");
+    }
+    assert!(!seen.diags.is_empty(), "no diagnostics for {rel}");
+    assert!(seen.diags.iter().all(|d| !d.3.is_empty() && d.3 != "nil"));
+}
