@@ -333,3 +333,33 @@ fn patch_paths_are_relative_to_the_compile_commands_directory() {
     assert!(res.status.success(), "{}", text(&res.stdout));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// An editor's unsaved buffer (LSP): fixes are computed on the buffer, not the file on disk.
+#[test]
+fn fixes_follow_an_unsaved_buffer() {
+    let path = root().join(DIR).join("null.c");
+    let disk = std::fs::read_to_string(&path).unwrap();
+    let buffer = format!("/* two lines\n   added */\n{disk}");
+    let mut cfg = mmlint_driver::Config::new(mmlint_rules::ApiDb::builtin().unwrap());
+    cfg.clang_args = vec![
+        "-nostdinc".into(),
+        format!("-I{}", root().join("testdata/include").display()),
+    ];
+    cfg.enabled = vec!["gup-vmas-migration".into()];
+    let mmlint_driver::FileOutcome::Analyzed { diagnostics, .. } =
+        mmlint_driver::analyze_source(&path, &buffer, &cfg)
+    else {
+        panic!("null.c does not parse");
+    };
+    let src = mmlint_diagnostics::SourceFile::new(path.display().to_string(), buffer.clone());
+    let edits: Vec<&mmlint_diagnostics::Edit> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
+    assert_eq!(edits.len(), 5);
+    let fixed = src.apply(&edits).unwrap();
+    assert!(fixed.starts_with("/* two lines\n   added */\n"));
+    assert!(!fixed.contains("NULL, NULL"), "{fixed}");
+    assert!(fixed.contains("get_user_pages(addr, 1, flags, NULL) == -EHWPOISON"));
+}
