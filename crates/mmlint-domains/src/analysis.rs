@@ -1853,7 +1853,7 @@ impl<'a> LockVma<'a> {
                             None => Flag::None,
                         },
                         kept_sign: Sign::ONE,
-                        new_hold_when_kept: false,
+                        new_hold_when_kept: self.db.locked_kept_is_new_hold,
                         kept_acquires: false,
                         call: self.text(e),
                     });

@@ -239,6 +239,8 @@ struct RulesFile {
     #[serde(default)]
     unlockable_flag: Option<String>,
     #[serde(default)]
+    locked_kept_is_new_hold: Option<bool>,
+    #[serde(default)]
     gup: Vec<GupFn>,
     #[serde(default)]
     err_ptr: Vec<String>,
@@ -283,6 +285,9 @@ pub struct ApiDb {
     pub no_deref: Vec<String>,
     pub noreturn: Vec<String>,
     pub unlockable_flag: Option<String>,
+    /// GUP with `locked` that returns with `*locked == 1`: has the hold been dropped and
+    /// re-taken inside (every earlier VMA stale)? 6.1 says no (docs/api-data.md).
+    pub locked_kept_is_new_hold: bool,
     /// Calls without arguments that return the same pointer for the whole function
     /// (`get_current()`, what `current` expands to): a local assigned from one names the
     /// same object, so `tsk = current; tsk->mm` is the lock of `current->mm`.
@@ -478,6 +483,9 @@ impl ApiDb {
         }
         if let Some(v) = parsed.mm_record {
             self.mm_record = v;
+        }
+        if let Some(v) = parsed.locked_kept_is_new_hold {
+            self.locked_kept_is_new_hold = v;
         }
         if let Some(v) = parsed.unlockable_flag {
             self.unlockable_flag = Some(v);
