@@ -5,20 +5,16 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use mmlint_diagnostics::{Diagnostic, Edit, SourceFile};
 use mmlint_driver::{analyze_file, FileOutcome};
 
-use crate::{batch, config, fresh, setup, CheckRun, CommonOpts, ExitStatus};
+use crate::{batch, fresh, setup, CheckRun, CommonOpts, ExitStatus, Units};
 
 #[derive(clap::Args)]
 pub struct FixArgs {
-    /// C files to fix; with -p, paths (files or directories) selecting units.
-    paths: Vec<PathBuf>,
-    /// A compile_commands.json: analyse its translation units with their own flags.
-    #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
-    compdb: Option<PathBuf>,
+    #[command(flatten)]
+    units: Units,
     /// Only this rule's fixes (repeatable; default: every rule, the ones off by default
     /// included).
     #[arg(long, value_name = "RULE")]
@@ -30,12 +26,6 @@ pub struct FixArgs {
     /// -p, else the current directory).
     #[arg(long, value_name = "DIR")]
     srcroot: Option<PathBuf>,
-    /// Parallel jobs for -p (default: the number of CPUs).
-    #[arg(short = 'j', long, value_name = "N")]
-    jobs: Option<usize>,
-    /// Per-unit time limit in seconds for -p.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    timeout: u64,
     /// Settings file (default: the nearest mmlint.toml at or above the current directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -47,25 +37,10 @@ pub struct FixArgs {
 }
 
 pub fn run(a: FixArgs) -> ExitStatus {
-    let settings = match &a.config {
-        Some(p) => config::load(p),
-        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
-            Some(p) => config::load(&p),
-            None => Ok(config::Config::default()),
-        },
-    };
-    let settings = match settings {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mmlint: error: {e}");
-            return ExitStatus::ToolError;
-        }
-    };
     let mut common = a.common;
-    common.disable.extend(settings.disable.iter().cloned());
-    common
-        .rules_dir
-        .splice(0..0, settings.rules_dirs.iter().cloned());
+    if let Err(st) = crate::layer_settings(a.config.as_deref(), &mut common) {
+        return st;
+    }
     for r in &a.rule {
         if mmlint_checks::find_rule(r).is_none() {
             eprintln!("mmlint: error: unknown rule '{r}' in --rule (see `mmlint rules`)");
@@ -91,13 +66,7 @@ pub fn run(a: FixArgs) -> ExitStatus {
     };
     cfg.clang_args = a.compiler_args.clone();
 
-    let run = CheckRun {
-        paths: a.paths,
-        compdb: a.compdb,
-        jobs: a.jobs,
-        timeout: Duration::from_secs(a.timeout),
-        compiler_args: a.compiler_args,
-    };
+    let run = CheckRun::new(a.units, a.compiler_args);
     let (results, base_dir) = match &run.compdb {
         Some(db) => match batch(db, &run, &cfg) {
             Ok((r, base, _)) => (r, base),

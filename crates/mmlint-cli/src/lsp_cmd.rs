@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mmlint_driver::FileOutcome;
 
-use crate::{config, setup, CommonOpts, ExitStatus};
+use crate::{setup, CommonOpts, ExitStatus};
 
 pub struct LspArgs {
     pub common: CommonOpts,
@@ -19,25 +19,10 @@ pub struct LspArgs {
 }
 
 pub fn run(mut a: LspArgs) -> ExitStatus {
-    let settings = match &a.config {
-        Some(p) => config::load(p),
-        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
-            Some(p) => config::load(&p),
-            None => Ok(config::Config::default()),
-        },
-    };
-    let settings = match settings {
+    let settings = match crate::layer_settings(a.config.as_deref(), &mut a.common) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("mmlint: error: {e}");
-            return ExitStatus::ToolError;
-        }
+        Err(st) => return st,
     };
-    a.common.disable.extend(settings.disable.iter().cloned());
-    a.common.enable.extend(settings.enable.iter().cloned());
-    a.common
-        .rules_dir
-        .splice(0..0, settings.rules_dirs.iter().cloned());
     let mut cfg = match setup(&a.common) {
         Ok(cfg) => cfg,
         Err(s) => return s,

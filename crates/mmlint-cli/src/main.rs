@@ -98,23 +98,30 @@ struct OutputOpts {
     config: Option<PathBuf>,
 }
 
+/// Which files to analyse, shared by the commands that analyse a tree.
+#[derive(clap::Args)]
+pub(crate) struct Units {
+    /// C files; with -p, paths (files or directories) selecting the database's units.
+    paths: Vec<PathBuf>,
+    /// A compile_commands.json: its translation units, each with its own flags.
+    #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
+    compdb: Option<PathBuf>,
+    /// Parallel jobs for -p (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Per-unit time limit in seconds for -p.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    timeout: u64,
+}
+
 // Parsed once at start-up: the size of the `check` variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Analyse C files (or a compile_commands.json) and report mmap_lock/VMA bugs.
     Check {
-        /// C files to analyse; with -p, paths (files or directories) selecting units.
-        paths: Vec<PathBuf>,
-        /// A compile_commands.json: analyse its translation units with their own flags.
-        #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
-        compdb: Option<PathBuf>,
-        /// Parallel jobs for -p (default: the number of CPUs).
-        #[arg(short = 'j', long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Per-unit time limit in seconds for -p.
-        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-        timeout: u64,
+        #[command(flatten)]
+        units: Units,
         /// Exit 0 even when there are findings (tool errors still exit 2).
         #[arg(long)]
         exit_zero: bool,
@@ -131,17 +138,8 @@ enum Command {
     /// Learn the summaries of the exported functions of a tree's units (what each does to
     /// the mmap_lock, per outcome) and write them to one file for `check --summaries`.
     Summarize {
-        /// With -p, paths (files or directories) selecting units; otherwise C files.
-        paths: Vec<PathBuf>,
-        /// A compile_commands.json: summarise its translation units with their own flags.
-        #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
-        compdb: Option<PathBuf>,
-        /// Parallel jobs for -p (default: the number of CPUs).
-        #[arg(short = 'j', long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Per-unit time limit in seconds for -p.
-        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-        timeout: u64,
+        #[command(flatten)]
+        units: Units,
         /// Where to write the summary file.
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
@@ -221,22 +219,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check {
-            paths,
-            compdb,
-            jobs,
-            timeout,
+            units,
             exit_zero,
             common,
             output,
             compiler_args,
         } => {
-            let run = CheckRun {
-                paths,
-                compdb,
-                jobs,
-                timeout: Duration::from_secs(timeout),
-                compiler_args,
-            };
+            let run = CheckRun::new(units, compiler_args);
             let status = check(run, common, &output);
             if exit_zero && status == ExitStatus::Findings {
                 ExitStatus::Clean
@@ -246,22 +235,13 @@ fn main() -> ExitCode {
         }
         Command::Fix(args) => fix::run(args),
         Command::Summarize {
-            paths,
-            compdb,
-            jobs,
-            timeout,
+            units,
             output,
             common,
             compiler_args,
         } => {
-            let run = CheckRun {
-                paths,
-                compdb,
-                jobs,
-                timeout: Duration::from_secs(timeout),
-                compiler_args,
-            };
-            summarize::run(run, &common, &output)
+            let run = CheckRun::new(units, compiler_args);
+            summarize::run(run, common, &output)
         }
         Command::Rules => {
             for m in mmlint_checks::all_rules() {
@@ -409,6 +389,32 @@ fn note_incomplete(err: &mut dyn Write, path: &str, incomplete: &[String]) {
     }
 }
 
+/// Loads mmlint.toml (the one given, or the nearest at or above the current directory) and
+/// layers the command line on top of it: its disabled and enabled rules and rules
+/// directories join `common`'s. Errors are printed.
+pub(crate) fn layer_settings(
+    explicit: Option<&Path>,
+    common: &mut CommonOpts,
+) -> Result<config::Config, ExitStatus> {
+    let settings = match explicit {
+        Some(p) => config::load(p),
+        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
+            Some(p) => config::load(&p),
+            None => Ok(config::Config::default()),
+        },
+    };
+    let settings = settings.map_err(|e| {
+        eprintln!("mmlint: error: {e}");
+        ExitStatus::ToolError
+    })?;
+    common.disable.extend(settings.disable.iter().cloned());
+    common.enable.extend(settings.enable.iter().cloned());
+    common
+        .rules_dir
+        .splice(0..0, settings.rules_dirs.iter().cloned());
+    Ok(settings)
+}
+
 pub(crate) struct CheckRun {
     paths: Vec<PathBuf>,
     compdb: Option<PathBuf>,
@@ -417,27 +423,23 @@ pub(crate) struct CheckRun {
     compiler_args: Vec<String>,
 }
 
-fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
-    // Settings: mmlint.toml first, the command line on top.
-    let settings = match &o.config {
-        Some(p) => config::load(p),
-        None => match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
-            Some(p) => config::load(&p),
-            None => Ok(config::Config::default()),
-        },
-    };
-    let settings = match settings {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mmlint: error: {e}");
-            return ExitStatus::ToolError;
+impl CheckRun {
+    pub(crate) fn new(u: Units, compiler_args: Vec<String>) -> CheckRun {
+        CheckRun {
+            paths: u.paths,
+            compdb: u.compdb,
+            jobs: u.jobs,
+            timeout: Duration::from_secs(u.timeout),
+            compiler_args,
         }
+    }
+}
+
+fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
+    let settings = match layer_settings(o.config.as_deref(), &mut common) {
+        Ok(s) => s,
+        Err(st) => return st,
     };
-    common.disable.extend(settings.disable.iter().cloned());
-    common.enable.extend(settings.enable.iter().cloned());
-    common
-        .rules_dir
-        .splice(0..0, settings.rules_dirs.iter().cloned());
     let cfg = match setup(&common) {
         Ok(mut cfg) => {
             cfg.clang_args = run.compiler_args.clone();

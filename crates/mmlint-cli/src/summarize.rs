@@ -10,8 +10,12 @@ use mmlint_driver::{analyze_file, FileOutcome, Summary};
 
 use crate::{batch, setup, CheckRun, CommonOpts, ExitStatus};
 
-pub fn run(run: CheckRun, common: &CommonOpts, output: &Path) -> ExitStatus {
-    let mut cfg = match setup(common) {
+pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
+    // mmlint.toml's rules directories change what is learned, so they apply here too.
+    if let Err(st) = crate::layer_settings(None, &mut common) {
+        return st;
+    }
+    let mut cfg = match setup(&common) {
         Ok(c) => c,
         Err(s) => return s,
     };
