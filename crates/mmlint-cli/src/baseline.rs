@@ -12,7 +12,23 @@ pub fn load(path: &Path) -> Result<HashSet<String>, String> {
     let mut out = HashSet::new();
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         if v.get("runs").is_some() {
-            for run in v["runs"].as_array().into_iter().flatten() {
+            // A log that is not mmlint's would read as an empty baseline and hide nothing,
+            // silently: refuse it.
+            let not_ours = |what: &str| {
+                format!(
+                    "{}: not an mmlint SARIF log: {what} (write one with `mmlint check --format sarif`)",
+                    path.display()
+                )
+            };
+            let runs = v["runs"]
+                .as_array()
+                .ok_or_else(|| not_ours("\"runs\" is not an array"))?;
+            for (i, run) in runs.iter().enumerate() {
+                let tool = run["tool"]["driver"]["name"].as_str().unwrap_or("no tool");
+                if tool != "mmlint" {
+                    return Err(not_ours(&format!("run {i} is from {tool}")));
+                }
+                // Results without a fingerprint (invalid-suppression) have nothing to hide.
                 for r in run["results"].as_array().into_iter().flatten() {
                     if let Some(f) = r["partialFingerprints"]["mmlint/v1"].as_str() {
                         out.insert(f.to_string());
@@ -33,8 +49,23 @@ pub fn load(path: &Path) -> Result<HashSet<String>, String> {
                 i + 1
             )
         })?;
-        if let Some(f) = v["fingerprint"].as_str() {
-            out.insert(f.to_string());
+        // Every line of mmlint's JSON has a "kind"; each finding has a fingerprint.
+        let bad = |what: &str| {
+            format!(
+                "{}: line {}: not mmlint JSON lines: {what}",
+                path.display(),
+                i + 1
+            )
+        };
+        match v["kind"].as_str() {
+            Some("finding") => {
+                let f = v["fingerprint"]
+                    .as_str()
+                    .ok_or_else(|| bad("a finding without a \"fingerprint\""))?;
+                out.insert(f.to_string());
+            }
+            Some(_) => {}
+            None => return Err(bad("no \"kind\"")),
         }
     }
     Ok(out)
@@ -49,7 +80,7 @@ mod tests {
         let d = std::env::temp_dir().join(format!("mmlint-bl-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         let sarif = d.join("a.sarif");
-        std::fs::write(&sarif, r#"{"version":"2.1.0","runs":[{"results":[{"partialFingerprints":{"mmlint/v1":"abc"}}]}]}"#).unwrap();
+        std::fs::write(&sarif, r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"mmlint"}},"results":[{"partialFingerprints":{"mmlint/v1":"abc"}},{"ruleId":"invalid-suppression"}]}]}"#).unwrap();
         assert!(load(&sarif).unwrap().contains("abc"));
         let json = d.join("a.json");
         std::fs::write(
@@ -61,5 +92,25 @@ mod tests {
         let bad = d.join("bad.json");
         std::fs::write(&bad, "nope\n").unwrap();
         assert!(load(&bad).unwrap_err().contains("line 1"));
+        // JSON, but not mmlint's: refused rather than read as an empty baseline.
+        for (text, expected) in [
+            ("{\"runs\": 5}", "\"runs\" is not an array"),
+            (
+                "{\"runs\": [{\"tool\": {\"driver\": {\"name\": \"cppcheck\"}}}]}",
+                "run 0 is from cppcheck",
+            ),
+            ("{\"a\": 1}\n", "line 1: not mmlint JSON lines: no \"kind\""),
+            ("[1, 2]\n", "no \"kind\""),
+            (
+                "{\"kind\":\"failure\"}\n{\"kind\":\"finding\"}\n",
+                "line 2: not mmlint JSON lines: a finding without",
+            ),
+        ] {
+            std::fs::write(&bad, text).unwrap();
+            let e = load(&bad).unwrap_err();
+            assert!(e.contains(expected), "{text}: {e}");
+        }
+        std::fs::write(&bad, "").unwrap();
+        assert!(load(&bad).unwrap().is_empty(), "an empty run's baseline");
     }
 }

@@ -61,7 +61,17 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    parse(path, &text)
+    let c = parse(path, &text)?;
+    // Said here, naming this file, rather than later as a bare directory name whose
+    // origin the user has to guess.
+    if let Some(d) = c.rules_dirs.iter().find(|d| !d.is_dir()) {
+        return Err(format!(
+            "{}: rules-dirs: {} is not a directory",
+            path.display(),
+            d.display()
+        ));
+    }
+    Ok(c)
 }
 
 fn parse(path: &Path, text: &str) -> Result<Config, String> {

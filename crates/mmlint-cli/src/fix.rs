@@ -118,7 +118,8 @@ pub fn run(a: FixArgs) -> ExitStatus {
     // left out whole (never half applied).
     let mut per_file: BTreeMap<String, Vec<&Edit>> = BTreeMap::new();
     let mut taken: BTreeMap<String, Vec<(u32, u32, u32, u32)>> = BTreeMap::new();
-    let mut n_fixes = 0;
+    // The files each taken fix edits: a fix counts as applied when all of them were written.
+    let mut fix_files: Vec<Vec<String>> = Vec::new();
     for d in &diags {
         let Some(fix) = &d.fix else { continue };
         let key = |e: &Edit| {
@@ -144,7 +145,12 @@ pub fn run(a: FixArgs) -> ExitStatus {
             );
             continue;
         }
-        n_fixes += 1;
+        fix_files.push(
+            fix.edits
+                .iter()
+                .map(|e| e.span.start.file.to_string())
+                .collect(),
+        );
         for e in &fix.edits {
             taken
                 .entry(e.span.start.file.to_string())
@@ -164,6 +170,7 @@ pub fn run(a: FixArgs) -> ExitStatus {
         .unwrap_or_else(|| abs_base.clone());
     let mut out = io::stdout().lock();
     let mut files = 0;
+    let mut not_done: HashSet<&str> = HashSet::new();
     for (file, edits) in &per_file {
         let path = abs_base.join(file);
         let text = match std::fs::read_to_string(&path) {
@@ -171,25 +178,44 @@ pub fn run(a: FixArgs) -> ExitStatus {
             Err(e) => {
                 eprintln!("mmlint: error: {}: cannot read: {e}", path.display());
                 status = ExitStatus::ToolError;
+                not_done.insert(file);
                 continue;
             }
         };
         let src = SourceFile::new(file.as_str(), text);
         let res = if a.apply {
-            src.apply(edits)
-                .and_then(|t| std::fs::write(&path, t).map_err(|e| e.to_string()))
+            // A read-only file is one its owner chose not to have edited; root could
+            // write it anyway, so the mode is asked, not the write.
+            let read_only = std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly());
+            if read_only {
+                Err("file is read-only; its fixes were not applied".to_string())
+            } else {
+                src.apply(edits).and_then(|t| {
+                    std::fs::write(&path, t)
+                        .map_err(|e| format!("cannot write: {e}; its fixes were not applied"))
+                })
+            }
         } else {
             let rel = relative(&path, &root);
-            mmlint_report::render_patch(&mut out, &rel, &src, edits).map_err(|e| e.to_string())
+            match mmlint_report::render_patch(&mut out, &rel, &src, edits) {
+                // The reader stopped (`mmlint fix | head`): not an error of this file.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+                r => r.map_err(|e| e.to_string()),
+            }
         };
         match res {
             Ok(()) => files += 1,
             Err(e) => {
-                eprintln!("mmlint: error: {}: {e}", path.display());
+                crate::error_line(format!("{}: {e}", path.display()));
                 status = ExitStatus::ToolError;
+                not_done.insert(file);
             }
         }
     }
+    let n_fixes = fix_files
+        .iter()
+        .filter(|fs| fs.iter().all(|f| !not_done.contains(f.as_str())))
+        .count();
     let _ = out.flush();
     let verb = if a.apply { "applied" } else { "printed" };
     let _ = writeln!(err, "mmlint: {verb} {n_fixes} fix(es) in {files} file(s)");

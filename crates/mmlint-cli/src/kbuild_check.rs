@@ -21,6 +21,31 @@ struct Opts {
     common: CommonOpts,
 }
 
+/// mmlint's options that take a value, in the only form the checker protocol accepts.
+const OWN_WITH_VALUE: &[&str] = &[
+    "--disable=RULE",
+    "--enable=RULE",
+    "--rules-dir=DIR",
+    "--summaries=FILE",
+];
+
+/// Every C file on the command line, in order. Kbuild passes one, but a hand-written call
+/// may pass several, and [`translate`] keeps only the last: the others would be silently
+/// left out.
+fn c_files(args: &[String]) -> Vec<String> {
+    let mut args = args.to_vec();
+    let mut files = Vec::new();
+    while let Some(f) = translate(&args).file {
+        let Some(i) = args.iter().rposition(|a| *a == f) else {
+            break;
+        };
+        args.remove(i);
+        files.push(f);
+    }
+    files.reverse();
+    files
+}
+
 /// Takes mmlint's own options out of `args` (they start with `--` and name one of ours).
 fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), String> {
     let mut opts = Opts {
@@ -44,6 +69,16 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             opts.common.rules_dir.push(PathBuf::from(d));
         } else if let Some(f) = a.strip_prefix("--summaries=") {
             opts.common.summaries = Some(PathBuf::from(f));
+        } else if let Some(form) = OWN_WITH_VALUE.iter().find(|f| {
+            let name = f.split('=').next().unwrap_or(f);
+            a == name || a.starts_with(&format!("{name}="))
+        }) {
+            // `--disable RULE` (a space, as on the subcommands' command line) would hand
+            // the rule to clang as a file and fail the unit with a clang error.
+            return Err(format!(
+                "option '{a}' needs its value after '=': {form}{}",
+                if from_env { " (in MMLINT_FLAGS)" } else { "" }
+            ));
         } else if from_env {
             return Err(format!("unknown option '{a}' in MMLINT_FLAGS"));
         } else {
@@ -58,7 +93,7 @@ pub fn run(args: &[String]) -> u8 {
     let (mut opts, compiler) = match own_options(args, &env_flags) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("mmlint: error: {e}");
+            crate::error_line(&e);
             return ExitStatus::ToolError as u8;
         }
     };
@@ -73,12 +108,13 @@ pub fn run(args: &[String]) -> u8 {
         }
     }
     let t = translate(compiler.as_slice());
-    let Some(file) = t.file else {
+    let files = c_files(&compiler);
+    if files.is_empty() {
         eprintln!(
             "mmlint: error: no C file on the command line (as Kbuild's CHECK, mmlint expects `mmlint FLAGS... file.c`; see `mmlint --help`)"
         );
         return ExitStatus::ToolError as u8;
-    };
+    }
     let cfg = match setup(&opts.common) {
         Ok(mut cfg) => {
             cfg.clang_args = t.args;
@@ -86,16 +122,19 @@ pub fn run(args: &[String]) -> u8 {
         }
         Err(s) => return s as u8,
     };
-    let outcome = mmlint_driver::analyze_file(std::path::Path::new(&file), &cfg);
     let mut status = ExitStatus::Clean;
-    print_outcome(
-        &mut io::stderr(),
-        &mut io::stderr(),
-        &file,
-        outcome,
-        &mut HashSet::new(),
-        &mut status,
-    );
+    let mut seen = HashSet::new();
+    for file in &files {
+        let outcome = mmlint_driver::analyze_file(std::path::Path::new(file), &cfg);
+        print_outcome(
+            &mut io::stderr(),
+            &mut io::stderr(),
+            file,
+            outcome,
+            &mut seen,
+            &mut status,
+        );
+    }
     match status {
         ExitStatus::Findings if !opts.error_exitcode => ExitStatus::Clean as u8,
         s => s as u8,
@@ -127,5 +166,23 @@ mod tests {
         assert_eq!(o.common.disable, vec!["mmap-lock-leak".to_string()]);
         assert_eq!(rest, vec!["-D__CHECKER__", "-I./include", "mm/gup.c"]);
         assert!(own_options(&[], "--colour").is_err());
+    }
+
+    #[test]
+    fn own_options_with_a_space_before_the_value_are_errors() {
+        let args = vec!["--disable".to_string(), "dangling-vma".to_string()];
+        let e = own_options(&args, "").err().unwrap();
+        assert!(e.contains("--disable=RULE"), "{e}");
+        let e = own_options(&[], "--summaries").err().unwrap();
+        assert!(e.contains("--summaries=FILE (in MMLINT_FLAGS)"), "{e}");
+    }
+
+    #[test]
+    fn every_c_file_is_found_not_only_the_last() {
+        let args: Vec<String> = ["-I", "inc.c", "a.c", "-o", "x.o", "b.c", "-Dx"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(c_files(&args), vec!["a.c", "b.c"]);
     }
 }

@@ -45,11 +45,20 @@ pub fn run(mut a: LspArgs) -> ExitStatus {
         }
         out
     });
-    match mmlint_lsp::run_stdio(opts) {
+    let res = mmlint_lsp::run_stdio(opts);
+    // The workers are never joined; one may be inside libclang still.
+    crate::ABANDONED_THREADS.store(true, std::sync::atomic::Ordering::SeqCst);
+    match res {
         Ok(()) => ExitStatus::Clean,
-        Err(e) => {
+        Err(e) if e == mmlint_lsp::EXIT_WITHOUT_SHUTDOWN => {
             eprintln!("mmlint: lsp: {e}");
             ExitStatus::Findings
+        }
+        // Not the LSP on stdin (garbage, a broken header, a client gone without `exit`):
+        // a tool error like any other bad input.
+        Err(e) => {
+            crate::error_line(format!("lsp: {e}"));
+            ExitStatus::ToolError
         }
     }
 }

@@ -216,7 +216,10 @@ fn main() -> ExitCode {
             return ExitCode::from(kbuild_check::run(&argv[1..]));
         }
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let status = match cli.command {
         Command::Check {
             units,
@@ -244,18 +247,16 @@ fn main() -> ExitCode {
             summarize::run(run, common, &output)
         }
         Command::Rules => {
+            let mut text = String::new();
             for m in mmlint_checks::all_rules() {
                 let off = !mmlint_checks::rule_enabled(m.id, &[], &[]);
                 let level = format!("{}{}", m.severity.as_str(), if off { " (off)" } else { "" });
-                println!("{:<28} {:<14} {}", m.id, level, m.summary);
+                text += &format!("{:<28} {:<14} {}\n", m.id, level, m.summary);
             }
-            ExitStatus::Clean
+            print_stdout(&text)
         }
         Command::Explain { rule } => match mmlint_checks::find_rule_meta(&rule) {
-            Some(m) => {
-                print!("{}", m.doc);
-                ExitStatus::Clean
-            }
+            Some(m) => print_stdout(m.doc),
             None => {
                 eprintln!("mmlint: error: unknown rule '{rule}' (see `mmlint rules`)");
                 ExitStatus::ToolError
@@ -282,10 +283,26 @@ fn main() -> ExitCode {
             compiler_args,
         } => match mmlint_frontend::parse_file(&file, &compiler_args) {
             Ok(tu) => {
-                for b in mmlint_driver::bodies(&tu, function.as_deref()) {
-                    println!("{b}");
+                let text: String = mmlint_driver::bodies(&tu, function.as_deref())
+                    .iter()
+                    .map(|b| format!("{b}\n"))
+                    .collect();
+                let printed = print_stdout(&text);
+                // The graphs of a file clang could not parse are shown (this is for
+                // debugging) but are not mistaken for a clean run.
+                if let Some(e) = tu.errors.first() {
+                    let at = e.loc.as_ref().map_or(String::new(), |l| format!("{l}: "));
+                    eprintln!(
+                        "{}: error: clang could not parse this file ({} error{}; first: {at}{})",
+                        file.display(),
+                        tu.errors.len(),
+                        if tu.errors.len() == 1 { "" } else { "s" },
+                        e.message
+                    );
+                    ExitStatus::ToolError
+                } else {
+                    printed
                 }
-                ExitStatus::Clean
             }
             Err(e) => {
                 eprintln!("{}: error: {e}", file.display());
@@ -293,7 +310,111 @@ fn main() -> ExitCode {
             }
         },
     };
+    exit(status)
+}
+
+/// Ends the process. A batch run whose units timed out left their threads inside
+/// libclang: returning from main would run libclang's static destructors under them (heap
+/// corruption, "double free", exit 134 after the report was printed), so such a run, and
+/// the language server whose workers are never joined, leave without running them.
+fn exit(status: ExitStatus) -> ExitCode {
+    if ABANDONED_THREADS.load(std::sync::atomic::Ordering::SeqCst) {
+        let _ = io::stdout().flush();
+        let _ = io::stderr().flush();
+        // SAFETY: _exit only ends the process; the output above has been flushed.
+        unsafe { libc::_exit(status as i32) }
+    }
     ExitCode::from(status as u8)
+}
+
+/// Writes a command's whole output. `println!` panics (exit 101) when stdout is closed
+/// (`mmlint rules | head -1`) or full; a closed pipe is the reader's choice, anything else
+/// is a one-line error.
+fn print_stdout(text: &str) -> ExitStatus {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => ExitStatus::Clean,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        Err(e) => {
+            eprintln!("mmlint: error: stdout: {e}");
+            ExitStatus::ToolError
+        }
+    }
+}
+
+/// Set when a thread may still be running inside libclang (see [`exit`]).
+pub(crate) static ABANDONED_THREADS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// clap's errors as one line (`mmlint: error: …`), exit 2; help and version as clap prints
+/// them. clap's own text adds a tip and the usage over several lines, which drowns the one
+/// line that matters in a build log.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    eprintln!(
+        "mmlint: error: {} (see `mmlint --help`)",
+        clap_message(&e.to_string())
+    );
+    ExitCode::from(ExitStatus::ToolError as u8)
+}
+
+/// The first paragraph of clap's rendered error, without its `error: ` and on one line.
+fn clap_message(rendered: &str) -> String {
+    let para = rendered.split("\n\n").next().unwrap_or(rendered);
+    let para = para.trim().strip_prefix("error: ").unwrap_or(para.trim());
+    para.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Prints a tool error as one line: messages from parsers (TOML, JSON) may span several.
+pub(crate) fn error_line(msg: impl std::fmt::Display) {
+    eprintln!("mmlint: error: {}", one_line(&msg.to_string()));
+}
+
+pub(crate) fn one_line(msg: &str) -> String {
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Checks that `path` can be written before the analysis starts, so a typo in -o or
+/// --output costs a second, not the whole run. An existing file is left as it is (it is
+/// overwritten only at the end); a new one is removed again.
+pub(crate) fn check_writable(path: &Path, what: &str) -> Result<(), ExitStatus> {
+    let existed = path.exists();
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+    {
+        Ok(_) => {
+            if !existed {
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!(
+                "mmlint: error: {}: cannot write {what}: {e}",
+                path.display()
+            );
+            Err(ExitStatus::ToolError)
+        }
+    }
 }
 
 /// Validates options, loads rules data and libclang: the work shared by every way of
@@ -313,12 +434,12 @@ pub(crate) fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     })?;
     for d in &common.rules_dir {
         db.load_dir(d).map_err(|e| {
-            eprintln!("mmlint: error: {e}");
+            crate::error_line(&e);
             ExitStatus::ToolError
         })?;
     }
     if let Err(e) = mmlint_frontend::Frontend::ensure_loaded() {
-        eprintln!("mmlint: error: {e}");
+        crate::error_line(&e);
         return Err(ExitStatus::ToolError);
     }
     let mut cfg = Config::new(db);
@@ -326,7 +447,7 @@ pub(crate) fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
     cfg.enabled = common.enable.clone();
     if let Some(p) = &common.summaries {
         let s = mmlint_driver::summary_file::load(p).map_err(|e| {
-            eprintln!("mmlint: error: {e}");
+            crate::error_line(&e);
             ExitStatus::ToolError
         })?;
         cfg.summaries = Some(Arc::new(s));
@@ -404,7 +525,7 @@ pub(crate) fn layer_settings(
         },
     };
     let settings = settings.map_err(|e| {
-        eprintln!("mmlint: error: {e}");
+        crate::error_line(&e);
         ExitStatus::ToolError
     })?;
     common.disable.extend(settings.disable.iter().cloned());
@@ -452,12 +573,22 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         Some(p) => match baseline::load(p) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("mmlint: error: {e}");
+                crate::error_line(&e);
                 return ExitStatus::ToolError;
             }
         },
         None => None,
     };
+    if let Some(p) = &o.output {
+        if let Err(st) = check_writable(p, "the report") {
+            return st;
+        }
+    }
+    if let Some(p) = &o.write_baseline {
+        if let Err(st) = check_writable(p, "baseline") {
+            return st;
+        }
+    }
     let stdout_tty = o.output.is_none() && io::stdout().is_terminal();
     let format = match o.format {
         Some(FormatArg::Gcc) => Format::Gcc,
@@ -568,7 +699,11 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
     };
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("mmlint: error: cannot write the report: {e}");
+            let to = o
+                .output
+                .as_ref()
+                .map_or("stdout".to_string(), |p| p.display().to_string());
+            eprintln!("mmlint: error: {to}: cannot write the report: {e}");
             return ExitStatus::ToolError;
         }
     }
@@ -631,7 +766,7 @@ type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);
 pub(crate) fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
     let mut units = load_compdb(db, &filters).map_err(|e| {
-        eprintln!("mmlint: error: {e}");
+        crate::error_line(&e);
         ExitStatus::ToolError
     })?;
     if units.is_empty() {
@@ -666,6 +801,9 @@ pub(crate) fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed,
     });
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if results.iter().any(|r| r.elapsed >= run.timeout) {
+        ABANDONED_THREADS.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     let base = db.parent().map(Path::to_path_buf).unwrap_or_default();
     let base = if base.as_os_str().is_empty() {

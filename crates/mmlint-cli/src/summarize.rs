@@ -20,6 +20,9 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
         Err(s) => return s,
     };
     cfg.clang_args = run.compiler_args.clone();
+    if let Err(st) = crate::check_writable(output, "the summary file") {
+        return st;
+    }
     let start = Instant::now();
     let results = match &run.compdb {
         Some(db) => match batch(db, &run, &cfg) {
@@ -44,6 +47,7 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
     let mut ambiguous = BTreeSet::new();
     let mut status = ExitStatus::Clean;
     let mut units = 0;
+    let mut failed = 0;
     for (path, outcome) in results {
         match outcome {
             FileOutcome::Analyzed { exported, .. } => {
@@ -60,8 +64,16 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
                     }
                 }
             }
-            FileOutcome::Failed { reason, .. } => {
-                eprintln!("{path}: error: {reason}");
+            // The other units' summaries are still written: a tree always has a few
+            // units that fail, and a call into them is unknown with or without the file.
+            FileOutcome::Failed { reason, details } => {
+                let _ = mmlint_report::render_file_error(
+                    &mut std::io::stderr(),
+                    &path,
+                    &reason,
+                    &details,
+                );
+                failed += 1;
                 status = ExitStatus::ToolError;
             }
         }
@@ -70,11 +82,16 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
         functions.remove(n);
     }
     if let Err(e) = mmlint_driver::summary_file::write(output, &functions) {
-        eprintln!("mmlint: error: {e}");
+        crate::error_line(&e);
         return ExitStatus::ToolError;
     }
+    let failed = if failed > 0 {
+        format!(" ({failed} failed: their functions are not in it)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "mmlint: {} function summaries from {units} units written to {} in {:.1} s ({} names left out: different summaries in different units)",
+        "mmlint: {} function summaries from {units} units{failed} written to {} in {:.1} s ({} names left out: different summaries in different units)",
         functions.len(),
         output.display(),
         start.elapsed().as_secs_f64(),

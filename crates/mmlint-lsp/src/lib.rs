@@ -78,6 +78,18 @@ struct InitOptions {
     debounce_ms: Option<u64>,
 }
 
+/// The error of a client that sent `exit` before `shutdown`: the protocol asks for exit
+/// status 1 then, where other errors are the tool errors of the command line.
+pub const EXIT_WITHOUT_SHUTDOWN: &str = "exit without shutdown";
+
+fn init_error(e: lsp_server::ProtocolError) -> String {
+    if e.channel_is_disconnected() {
+        "the client closed the connection before the initialize handshake ended".into()
+    } else {
+        e.to_string()
+    }
+}
+
 /// Serves one connection: the initialize handshake, then the main loop until `exit`.
 pub fn serve(conn: Connection, mut opts: Options) -> Result<(), String> {
     let caps = lsp::ServerCapabilities {
@@ -101,7 +113,7 @@ pub fn serve(conn: Connection, mut opts: Options) -> Result<(), String> {
         )),
         ..Default::default()
     };
-    let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
+    let (id, params) = conn.initialize_start().map_err(init_error)?;
     let params: lsp::InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: bad parameters: {e}"))?;
     // Bad options are reported once the client can hear it, not a reason to refuse.
@@ -129,7 +141,7 @@ pub fn serve(conn: Connection, mut opts: Options) -> Result<(), String> {
         }),
     };
     conn.initialize_finish(id, serde_json::to_value(result).expect("plain data"))
-        .map_err(|e| e.to_string())?;
+        .map_err(init_error)?;
     let server = Server::new(conn, opts);
     if let Some(m) = init_problem {
         server.log(lsp::MessageType::WARNING, m);
@@ -294,7 +306,7 @@ impl Server {
                             self.request(r);
                         }
                         Message::Notification(n) if n.method == notif::Exit::METHOD => {
-                            return Err("exit without shutdown".into());
+                            return Err(EXIT_WITHOUT_SHUTDOWN.into());
                         }
                         Message::Notification(n) => self.notification(n),
                         Message::Response(_) => {}
