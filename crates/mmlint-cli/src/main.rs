@@ -395,6 +395,11 @@ pub(crate) fn one_line(msg: &str) -> String {
 /// overwritten only at the end); a new one is removed again.
 pub(crate) fn check_writable(path: &Path, what: &str) -> Result<(), ExitStatus> {
     let existed = path.exists();
+    // A FIFO or a device (`--output /dev/stdout`, `>(gzip)`) is not probed: opening a FIFO
+    // twice would hand its reader an early end of file.
+    if existed && !path.is_file() && !path.is_dir() {
+        return Ok(());
+    }
     match std::fs::OpenOptions::new()
         .write(true)
         .create(true)
