@@ -435,12 +435,18 @@ fn write_compdb(dir: &Path, names: &[&str], extra: &[&str]) {
         .unwrap();
 }
 
-/// Byte offset of an LSP position in ASCII `text` (UTF-16 columns are byte columns there).
+/// Byte offset of an LSP position in ASCII `text` (UTF-16 columns are byte columns there),
+/// read as the protocol says: a column past the end of its line is the line's end, before
+/// the newline (so an edit must reach the next line to delete a newline).
 fn offset(text: &str, pos: &Value) -> usize {
     let line = pos["line"].as_u64().unwrap() as usize;
     let col = pos["character"].as_u64().unwrap() as usize;
     let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    start + col
+    let len = text
+        .split_inclusive('\n')
+        .nth(line)
+        .map_or(0, |l| l.trim_end_matches('\n').len());
+    start + col.min(len)
 }
 
 /// Applies LSP TextEdits (all computed on `text`) as a client does.
