@@ -36,7 +36,8 @@ struct Seen {
 enum Then {
     Nothing,
     SuppressFirst,
-    FixFirst,
+    /// The fix of the finding on this 1-based line.
+    FixLine(u32),
 }
 
 fn nvim_available() -> bool {
@@ -67,7 +68,11 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, then: Then) -> Seen {
     let out = work.join("nvim-out.txt");
     let _ = std::fs::remove_file(&out);
     let script = root().join("crates/mmlint-cli/tests/nvim/diagnostics.lua");
-    let mut child = Command::new("nvim")
+    let mut cmd = Command::new("nvim");
+    if let Then::FixLine(n) = then {
+        cmd.env("MMLINT_FIX_LINE", n.to_string());
+    }
+    let mut child = cmd
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("MMLINT_BIN", env!("CARGO_BIN_EXE_mmlint"))
@@ -76,11 +81,11 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, then: Then) -> Seen {
         .env("MMLINT_TIMEOUT_MS", timeout.as_millis().to_string())
         .env(
             "MMLINT_SUPPRESS_FIRST",
-            if then == Then::SuppressFirst { "1" } else { "0" },
-        )
-        .env(
-            "MMLINT_FIX_FIRST",
-            if then == Then::FixFirst { "1" } else { "0" },
+            if then == Then::SuppressFirst {
+                "1"
+            } else {
+                "0"
+            },
         )
         .current_dir(work)
         .stdin(Stdio::null())
@@ -190,40 +195,40 @@ fn neovim_shows_the_fixture_findings() {
 }
 
 /// The fix code action of a gup-vmas-migration finding (rule enabled by mmlint.toml), as
-/// Neovim applies it: the buffer must equal what `mmlint fix --apply` writes.
+/// Neovim applies it. The fix chosen also deletes a declaration line: its edit must take
+/// the newline with it (Neovim clamps a column past the end of a line, as LSP says).
 #[test]
 fn neovim_applies_a_migration_fix() {
     if require_nvim().is_none() {
         return;
     }
-    // Case 2 with one finding: two lines replaced by get_user_page_vma_remote() and a
-    // return-value conversion.
-    let fixture = "testdata/rules/gup-vmas-migration/arm64_mte.c";
+    let fixture = "testdata/rules/gup-vmas-migration/one_vma.c";
     let (dir, file, src) = fixture_project("nvim-fix", fixture);
     std::fs::write(
         dir.join("mmlint.toml"),
         "[rules]\nenable = [\"gup-vmas-migration\"]\n",
     )
     .unwrap();
-    let seen = run_nvim(&file, &dir, Duration::from_secs(120), Then::FixFirst);
+    // ref_ctr_unused_vma(): 'vma' is never read, so the argument and the variable go.
+    let before = "\tstruct page *page;\n\tstruct vm_area_struct *vma;\n\tint ret;\n\n\tret = get_user_pages_remote(mm, vaddr, 1, // expect: gup-vmas-migration\n\t\t\tFOLL_WRITE, &page, &vma, NULL);\n";
+    let after = "\tstruct page *page;\n\tint ret;\n\n\tret = get_user_pages_remote(mm, vaddr, 1, // expect: gup-vmas-migration\n\t\t\tFOLL_WRITE, &page, NULL);\n";
+    assert_eq!(src.matches(before).count(), 1, "the fixture changed");
+    let line = src[..src.find(before).unwrap()].lines().count() as u32 + 5;
+    assert!(src
+        .lines()
+        .nth(line as usize - 1)
+        .unwrap()
+        .contains("// expect:"));
+    let seen = run_nvim(&file, &dir, Duration::from_secs(120), Then::FixLine(line));
     let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
     assert_eq!(got, expect_marks(&src), "logs: {:?}", seen.logs);
     assert!(seen.fix_title.is_some(), "no fix applied");
-
-    let applied = tempdir("nvim-fix-apply");
-    std::fs::copy(&file, applied.join("arm64_mte.c")).unwrap();
-    let inc = format!("-I{}", root().join("testdata/include").display());
-    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
-        .current_dir(&applied)
-        .args(["fix", "--rule", "gup-vmas-migration", "--apply", "arm64_mte.c"])
-        .args(["--", "-nostdinc", &inc])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let want = std::fs::read_to_string(applied.join("arm64_mte.c")).unwrap();
-    assert_ne!(want, src);
-    assert_eq!(seen.buffer.join("\n") + "\n", want);
-    let _ = std::fs::remove_dir_all(&applied);
+    assert_eq!(
+        seen.buffer.join("\n") + "\n",
+        src.replacen(before, after, 1),
+        "{:?}",
+        seen.fix_title
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -244,7 +249,12 @@ fn neovim_shows_findings_in_a_kernel_file() {
     }
     let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/mmap.c".into());
     let work = tempdir("nvim-kernel");
-    let seen = run_nvim(&tree.join(&rel), &work, Duration::from_secs(300), Then::Nothing);
+    let seen = run_nvim(
+        &tree.join(&rel),
+        &work,
+        Duration::from_secs(300),
+        Then::Nothing,
+    );
     eprintln!("{rel}: first diagnostics after {} ms", seen.elapsed_ms);
     for d in &seen.diags {
         eprintln!(

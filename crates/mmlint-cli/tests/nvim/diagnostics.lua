@@ -4,8 +4,8 @@
 -- (not `-u`: with Neovim 0.7.2 that run hung until killed, no diagnostics arriving)
 -- Opens MMLINT_FILE with mmlint attached as in docs/editors.md, waits for its diagnostics,
 -- writes them to MMLINT_OUT and quits (exit status 1 on a Lua error or time-out).
--- MMLINT_SUPPRESS_FIRST=1 / MMLINT_FIX_FIRST=1: then applies the first finding's
--- suppression / fix code action.
+-- MMLINT_SUPPRESS_FIRST=1: then applies the first finding's suppression code action;
+-- MMLINT_FIX_LINE=N: the fix code action of the finding on line N.
 local bin = assert(os.getenv('MMLINT_BIN'), 'MMLINT_BIN')
 local file = assert(os.getenv('MMLINT_FILE'), 'MMLINT_FILE')
 local out = assert(os.getenv('MMLINT_OUT'), 'MMLINT_OUT')
@@ -95,10 +95,20 @@ local ok, err = pcall(function()
       got = false
     end
   end
-  if got and os.getenv('MMLINT_FIX_FIRST') == '1' then
-    -- The first finding's own fix (the action that is not a suppression), applied by
-    -- Neovim; the buffer is written out for the test to compare with `mmlint fix --apply`.
-    local first = vim.diagnostic.get(buf)[1]
+  if got and os.getenv('MMLINT_FIX_LINE') then
+    -- The fix of the finding on line MMLINT_FIX_LINE (the action that is not a
+    -- suppression), applied by Neovim; the buffer is written out for the test to check.
+    local fix_line = tonumber(os.getenv('MMLINT_FIX_LINE') or '0')
+    local first
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.lnum + 1 == fix_line then
+        first = d
+      end
+    end
+    if not first then
+      table.insert(lines, 'no finding on line ' .. fix_line)
+      return finish(lines, 1)
+    end
     local pos = { line = first.lnum, character = first.col }
     local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', {
       textDocument = { uri = vim.uri_from_bufnr(buf) },
