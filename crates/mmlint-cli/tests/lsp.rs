@@ -515,7 +515,11 @@ fn migration_fixes_by_code_action(c: &mut Client, dir: &Path, file: &Path, fixtu
         .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
         .collect();
     assert!(!lines.is_empty(), "{fixture}: {diags:#?}");
-    assert_eq!(lines, marked_lines(&src, MIGRATION), "{fixture}: {diags:#?}");
+    assert_eq!(
+        lines,
+        marked_lines(&src, MIGRATION),
+        "{fixture}: {diags:#?}"
+    );
 
     let mut edits = Vec::new();
     for d in &mig {
