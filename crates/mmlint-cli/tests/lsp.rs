@@ -1,7 +1,8 @@
 //! `mmlint lsp` driven through its stdio: JSON-RPC framing, initialize, diagnostics for a
 //! fixture (codes, ranges, related locations), fix-by-edit clearing them, the suppression
 //! code action really suppressing, flags borrowed for a file not in the database, didClose,
-//! shutdown/exit.
+//! shutdown/exit; the gup-vmas-migration fixes offered as code actions, applied, equal to
+//! `mmlint fix --apply`.
 
 mod common;
 
@@ -48,9 +49,15 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start(cwd: &Path, init_options: Value) -> Client {
+        Client::start_with(cwd, &[], init_options)
+    }
+
+    /// `mmlint lsp --debounce=50 ARGS` in `cwd`, initialized.
+    fn start_with(cwd: &Path, args: &[&str], init_options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mmlint"))
             .arg("lsp")
             .arg("--debounce=50")
+            .args(args)
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -399,4 +406,235 @@ fn bad_options_are_a_warning_and_exit_without_shutdown_an_error_status() {
         assert!(Instant::now() < deadline, "mmlint lsp did not exit");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+const MIGRATION: &str = "gup-vmas-migration";
+
+/// The fixtures' flags, plus `extra`, for the files `names` of `dir`.
+fn write_compdb(dir: &Path, names: &[&str], extra: &[&str]) {
+    let inc = format!("-I{}", root().join("testdata/include").display());
+    let db: Vec<Value> = names
+        .iter()
+        .map(|n| {
+            let mut args = vec!["gcc", "-nostdinc", inc.as_str()];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&["-c", n]);
+            json!({"directory": dir, "file": n, "arguments": args})
+        })
+        .collect();
+    let path = dir.join("compile_commands.json");
+    std::fs::write(&path, Value::from(db).to_string()).unwrap();
+    // The server reloads a database whose mtime changed: make sure it did, even on a
+    // coarse-grained file system.
+    let later = std::time::SystemTime::now() + Duration::from_secs(2);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+}
+
+/// Byte offset of an LSP position in ASCII `text` (UTF-16 columns are byte columns there),
+/// read as the protocol says: a column past the end of its line is the line's end, before
+/// the newline (so an edit must reach the next line to delete a newline).
+fn offset(text: &str, pos: &Value) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let col = pos["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let len = text
+        .split_inclusive('\n')
+        .nth(line)
+        .map_or(0, |l| l.trim_end_matches('\n').len());
+    start + col.min(len)
+}
+
+/// Applies LSP TextEdits (all computed on `text`) as a client does.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    assert!(text.is_ascii());
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort();
+    for w in spans.windows(2) {
+        assert!(w[0].1 <= w[1].0, "overlapping edits: {edits:#?}");
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for (s, e, new) in spans {
+        out.push_str(&text[at..s]);
+        out.push_str(new);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// What `mmlint fix --rule gup-vmas-migration --apply` writes for a copy of `fixture`.
+fn fix_apply(fixture: &str) -> String {
+    let base = Path::new(fixture).file_name().unwrap().to_str().unwrap();
+    let d = tempdir(&format!("lsp-fix-apply-{base}"));
+    std::fs::copy(root().join(fixture), d.join(base)).unwrap();
+    let inc = format!("-I{}", root().join("testdata/include").display());
+    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(&d)
+        .args(["fix", "--rule", MIGRATION, "--apply", base])
+        .args(["--", "-nostdinc", &inc])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let fixed = std::fs::read_to_string(d.join(base)).unwrap();
+    let _ = std::fs::remove_dir_all(&d);
+    fixed
+}
+
+/// Opens `file` (a copy of `fixture` in `dir`, whose database has the 6.1 GUP signatures),
+/// takes the fix code action of every gup-vmas-migration finding, applies them all to the
+/// buffer, and compares with `mmlint fix --apply`. Then the fixed buffer, which only builds
+/// against the 6.5 signatures, is analysed with those and has no migration finding left.
+fn migration_fixes_by_code_action(c: &mut Client, dir: &Path, file: &Path, fixture: &str) {
+    let u = uri(file);
+    let src = std::fs::read_to_string(file).unwrap();
+    open(c, file, &src);
+    let diags = c.diagnostics(&u, Some(1));
+    let mig: Vec<&Value> = diags.iter().filter(|d| d["code"] == MIGRATION).collect();
+    let lines: BTreeSet<u64> = mig
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(!lines.is_empty(), "{fixture}: {diags:#?}");
+    assert_eq!(
+        lines,
+        marked_lines(&src, MIGRATION),
+        "{fixture}: {diags:#?}"
+    );
+
+    let mut edits = Vec::new();
+    for d in &mig {
+        let line = d["range"]["start"]["line"].as_u64().unwrap() + 1;
+        let id = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": d["range"],
+                   "context": {"diagnostics": [d]}}),
+        );
+        let actions = c.response(id)["result"].as_array().unwrap().clone();
+        let for_this = |a: &&Value| {
+            a["kind"] == "quickfix"
+                && a["diagnostics"][0]["code"] == MIGRATION
+                && a["diagnostics"][0]["range"] == d["range"]
+        };
+        let title = |a: &Value| a["title"].as_str().unwrap_or("").to_string();
+        assert!(
+            actions
+                .iter()
+                .filter(for_this)
+                .any(|a| title(a).starts_with("Suppress gup-vmas-migration")),
+            "{fixture}:{line}: no suppression action in {actions:#?}"
+        );
+        let fix = actions
+            .iter()
+            .filter(for_this)
+            .find(|a| !title(a).starts_with("Suppress"))
+            .unwrap_or_else(|| panic!("{fixture}:{line}: no fix action in {actions:#?}"));
+        assert_eq!(fix["isPreferred"], true, "{fix:#}");
+        let changes = fix["edit"]["documentChanges"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{fix:#}");
+        assert_eq!(
+            changes[0]["textDocument"],
+            json!({"uri": u, "version": 1}),
+            "{fix:#}"
+        );
+        let e = changes[0]["edits"].as_array().unwrap();
+        assert!(!e.is_empty(), "{fixture}:{line}: a fix without edits");
+        edits.extend(e.iter().cloned());
+    }
+    let fixed = apply_edits(&src, &edits);
+    assert_ne!(fixed, src);
+    assert_eq!(
+        fixed,
+        fix_apply(fixture),
+        "{fixture}: the code actions' edits differ from `mmlint fix --apply`"
+    );
+
+    // Against the 6.1 signatures the fixed buffer does not build: the server says so in
+    // its log and keeps showing the last findings, but offers no action on them: their
+    // edits are for version 1, and a client may apply them to the newer buffer anyway.
+    change(c, file, 2, &fixed);
+    c.wait_for("a log that the fixed buffer does not parse", |v| {
+        v["method"] == "window/logMessage"
+            && v["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("could not parse")
+    });
+    let first = mig[0];
+    let id = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": first["range"],
+               "context": {"diagnostics": [first]}}),
+    );
+    let stale = c.response(id)["result"].clone();
+    assert_eq!(stale, json!([]), "actions offered on stale findings");
+
+    // The tree moves to the 6.5 signatures: the fixed buffer builds, and the migration
+    // findings are gone. (Only a buffer that parses is published, so a publication for
+    // version 3 is the analysis of the fixed text.)
+    let name = file.file_name().unwrap().to_str().unwrap();
+    write_compdb(dir, &[name], &["-DMMLINT_GUP_6_5"]);
+    change(c, file, 3, &fixed);
+    let after = c.diagnostics(&u, Some(3));
+    assert!(
+        after.iter().all(|d| d["code"] != MIGRATION),
+        "{fixture}: {after:#?}"
+    );
+}
+
+#[test]
+fn migration_fixes_as_code_actions_equal_mmlint_fix_apply() {
+    // Case 1 (a NULL 'vmas' dropped), the rule enabled by mmlint.toml in the server's
+    // working directory.
+    let fixture = "testdata/rules/gup-vmas-migration/null.c";
+    let (dir, file, _) = fixture_project("lsp-fix-null", fixture);
+    std::fs::write(
+        dir.join("mmlint.toml"),
+        format!("[rules]\nenable = [\"{MIGRATION}\"]\n"),
+    )
+    .unwrap();
+    let mut c = Client::start(&dir, Value::Null);
+    migration_fixes_by_code_action(&mut c, &dir, &file, fixture);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Case 2 (one page and one VMA: get_user_page_vma_remote(), vma_lookup(), a declaration
+    // removed on another line), the rule enabled by --enable.
+    let fixture = "testdata/rules/gup-vmas-migration/one_vma.c";
+    let (dir, file, _) = fixture_project("lsp-fix-one-vma", fixture);
+    let mut c = Client::start_with(&dir, &["--enable", MIGRATION], Value::Null);
+    migration_fixes_by_code_action(&mut c, &dir, &file, fixture);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn migration_rule_is_off_in_the_server_until_enabled() {
+    let fixture = "testdata/rules/gup-vmas-migration/null.c";
+    let (dir, file, src) = fixture_project("lsp-fix-off", fixture);
+    let mut c = Client::start(&dir, Value::Null);
+    open(&mut c, &file, &src);
+    let diags = c.diagnostics(&uri(&file), Some(1));
+    assert!(diags.iter().all(|d| d["code"] != MIGRATION), "{diags:#?}");
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
 }

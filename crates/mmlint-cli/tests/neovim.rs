@@ -26,6 +26,18 @@ struct Seen {
     /// With the suppression code action applied: the inserted line, and the findings after.
     inserted: Option<String>,
     after: Vec<(u32, String)>,
+    /// With the fix code action applied: its title, and the buffer's lines after.
+    fix_title: Option<String>,
+    buffer: Vec<String>,
+}
+
+/// A code action to apply to the first finding once the diagnostics are in.
+#[derive(PartialEq)]
+enum Then {
+    Nothing,
+    SuppressFirst,
+    /// The fix of the finding on this 1-based line.
+    FixLine(u32),
 }
 
 fn nvim_available() -> bool {
@@ -52,11 +64,15 @@ fn require_nvim() -> Option<()> {
     );
 }
 
-fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -> Seen {
+fn run_nvim(file: &Path, work: &Path, timeout: Duration, then: Then) -> Seen {
     let out = work.join("nvim-out.txt");
     let _ = std::fs::remove_file(&out);
     let script = root().join("crates/mmlint-cli/tests/nvim/diagnostics.lua");
-    let mut child = Command::new("nvim")
+    let mut cmd = Command::new("nvim");
+    if let Then::FixLine(n) = then {
+        cmd.env("MMLINT_FIX_LINE", n.to_string());
+    }
+    let mut child = cmd
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("MMLINT_BIN", env!("CARGO_BIN_EXE_mmlint"))
@@ -65,7 +81,11 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -
         .env("MMLINT_TIMEOUT_MS", timeout.as_millis().to_string())
         .env(
             "MMLINT_SUPPRESS_FIRST",
-            if suppress_first { "1" } else { "0" },
+            if then == Then::SuppressFirst {
+                "1"
+            } else {
+                "0"
+            },
         )
         .current_dir(work)
         .stdin(Stdio::null())
@@ -93,6 +113,8 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -
         filetype: String::new(),
         inserted: None,
         after: vec![],
+        fix_title: None,
+        buffer: vec![],
     };
     for line in text.lines() {
         let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
@@ -101,6 +123,8 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, suppress_first: bool) -
             "elapsed_ms" => seen.elapsed_ms = rest.parse().unwrap(),
             "log" => seen.logs.push(rest.to_string()),
             "inserted" => seen.inserted = Some(rest.to_string()),
+            "fix" => seen.fix_title = Some(rest.to_string()),
+            "buffer" => seen.buffer.push(rest.to_string()),
             "after" => {
                 let (l, code) = rest.split_once(' ').unwrap();
                 seen.after.push((l.parse().unwrap(), code.to_string()));
@@ -131,7 +155,7 @@ fn neovim_shows_the_fixture_findings() {
         "nvim-fixture",
         "testdata/rules/dangling-vma/callee_release.c",
     );
-    let seen = run_nvim(&file, &dir, Duration::from_secs(120), true);
+    let seen = run_nvim(&file, &dir, Duration::from_secs(120), Then::SuppressFirst);
     assert_eq!(seen.filetype, "c");
     let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
     let want = expect_marks(&src);
@@ -170,6 +194,44 @@ fn neovim_shows_the_fixture_findings() {
     );
 }
 
+/// The fix code action of a gup-vmas-migration finding (rule enabled by mmlint.toml), as
+/// Neovim applies it. The fix chosen also deletes a declaration line: its edit must take
+/// the newline with it (Neovim clamps a column past the end of a line, as LSP says).
+#[test]
+fn neovim_applies_a_migration_fix() {
+    if require_nvim().is_none() {
+        return;
+    }
+    let fixture = "testdata/rules/gup-vmas-migration/one_vma.c";
+    let (dir, file, src) = fixture_project("nvim-fix", fixture);
+    std::fs::write(
+        dir.join("mmlint.toml"),
+        "[rules]\nenable = [\"gup-vmas-migration\"]\n",
+    )
+    .unwrap();
+    // ref_ctr_unused_vma(): 'vma' is never read, so the argument and the variable go.
+    let before = "\tstruct page *page;\n\tstruct vm_area_struct *vma;\n\tint ret;\n\n\tret = get_user_pages_remote(mm, vaddr, 1, // expect: gup-vmas-migration\n\t\t\tFOLL_WRITE, &page, &vma, NULL);\n";
+    let after = "\tstruct page *page;\n\tint ret;\n\n\tret = get_user_pages_remote(mm, vaddr, 1, // expect: gup-vmas-migration\n\t\t\tFOLL_WRITE, &page, NULL);\n";
+    assert_eq!(src.matches(before).count(), 1, "the fixture changed");
+    let line = src[..src.find(before).unwrap()].lines().count() as u32 + 5;
+    assert!(src
+        .lines()
+        .nth(line as usize - 1)
+        .unwrap()
+        .contains("// expect:"));
+    let seen = run_nvim(&file, &dir, Duration::from_secs(120), Then::FixLine(line));
+    let got: BTreeSet<(u32, String)> = seen.diags.iter().map(|d| (d.0, d.3.clone())).collect();
+    assert_eq!(got, expect_marks(&src), "logs: {:?}", seen.logs);
+    assert!(seen.fix_title.is_some(), "no fix applied");
+    assert_eq!(
+        seen.buffer.join("\n") + "\n",
+        src.replacen(before, after, 1),
+        "{:?}",
+        seen.fix_title
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A real kernel file in Neovim. Prints what appeared and how long it took (run with
 /// `--nocapture` to see it); MMLINT_NVIM_KERNEL_FILE picks another file of the tree.
 #[test]
@@ -187,7 +249,12 @@ fn neovim_shows_findings_in_a_kernel_file() {
     }
     let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/mmap.c".into());
     let work = tempdir("nvim-kernel");
-    let seen = run_nvim(&tree.join(&rel), &work, Duration::from_secs(300), false);
+    let seen = run_nvim(
+        &tree.join(&rel),
+        &work,
+        Duration::from_secs(300),
+        Then::Nothing,
+    );
     eprintln!("{rel}: first diagnostics after {} ms", seen.elapsed_ms);
     for d in &seen.diags {
         eprintln!(

@@ -59,19 +59,37 @@ impl<'a> Texts<'a> {
     pub fn position(&mut self, loc: &Loc, after: bool) -> lsp::Position {
         let line = loc.line.saturating_sub(1);
         let byte = loc.col.saturating_sub(1) as usize + usize::from(after);
-        let character = match self
-            .text(&loc.file)
-            .and_then(|t| t.lines().nth(line as usize))
-        {
-            Some(l) => utf16_len(l, byte),
+        let Some(text) = self.text(&loc.file) else {
+            return lsp::Position {
+                line,
+                character: byte as u32,
+            };
+        };
+        let mut lines = text.split_inclusive('\n').skip(line as usize);
+        let character = match lines.next() {
+            // Past the newline, which a fix deleting whole lines takes in: LSP clamps a
+            // column beyond the line to its end, which would keep the newline, so the
+            // position is the next line's start.
+            Some(l) if after && l.ends_with('\n') && byte >= l.len() => {
+                return lsp::Position {
+                    line: line + 1,
+                    character: 0,
+                };
+            }
+            Some(l) => utf16_len(l.trim_end_matches(['\n', '\r']), byte),
             None => byte as u32,
         };
         lsp::Position { line, character }
     }
 
     pub fn range(&mut self, span: &mmlint_ir::Span) -> lsp::Range {
+        let start = self.position(&span.start, false);
+        // An insertion's span ends one column before it starts (mmlint_diagnostics::Edit).
+        if (span.end.line, span.end.col) < (span.start.line, span.start.col) {
+            return lsp::Range { start, end: start };
+        }
         lsp::Range {
-            start: self.position(&span.start, false),
+            start,
             end: self.position(&span.end, true),
         }
     }
@@ -315,5 +333,34 @@ mod tests {
         // A range elsewhere offers nothing.
         let elsewhere = lsp::Range::new(lsp::Position::new(0, 0), lsp::Position::new(0, 1));
         assert!(code_actions(&uri, 7, &[diag()], &mut t, &elsewhere).is_empty());
+    }
+
+    #[test]
+    fn edit_ranges_deleting_lines_and_inserting_at_a_line_start() {
+        let text = "a\n\tint x;\nb\n";
+        let src = mmlint_diagnostics::SourceFile::new("/src/a.c", text.to_string());
+        let mut t = Texts::new("/src/a.c", text, Path::new("/"));
+        // The whole second line with its newline: up to the third line's start, not past
+        // the second line's end (clients clamp that, keeping the newline).
+        let del = Edit::replace(&src, 2..10, String::new());
+        assert_eq!(
+            t.range(&del.span),
+            lsp::Range::new(lsp::Position::new(1, 0), lsp::Position::new(2, 0))
+        );
+        // Insertions are empty ranges, also at column 1.
+        for (at, pos) in [(2, (1, 0)), (3, (1, 1)), (10, (2, 0))] {
+            let ins = Edit::replace(&src, at..at, "y".into());
+            let p = lsp::Position::new(pos.0, pos.1);
+            assert_eq!(t.range(&ins.span), lsp::Range::new(p, p), "at {at}");
+        }
+        // A replacement ending at the end of the last line (no newline after it).
+        let text = "a\nbc";
+        let src = mmlint_diagnostics::SourceFile::new("/src/a.c", text.to_string());
+        let mut t = Texts::new("/src/a.c", text, Path::new("/"));
+        let rep = Edit::replace(&src, 2..4, "x".into());
+        assert_eq!(
+            t.range(&rep.span),
+            lsp::Range::new(lsp::Position::new(1, 0), lsp::Position::new(1, 2))
+        );
     }
 }

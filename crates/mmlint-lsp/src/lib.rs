@@ -475,6 +475,12 @@ impl Server {
         let Some(pb) = self.published.get(uri) else {
             return vec![];
         };
+        // Findings of an older text (an analysis pending, or the buffer no longer parses):
+        // their edits would land on the wrong lines, and some clients apply them whatever
+        // version they name (Neovim 0.7 does for a buffer opened at version 0).
+        if self.docs.get(uri).is_some_and(|d| d.version != pb.version) {
+            return vec![];
+        }
         let mut texts = convert::Texts::new(&pb.main, &pb.text, &pb.base);
         convert::code_actions(uri, pb.version, &pb.diags, &mut texts, &p.range)
     }

@@ -4,6 +4,8 @@
 -- (not `-u`: with Neovim 0.7.2 that run hung until killed, no diagnostics arriving)
 -- Opens MMLINT_FILE with mmlint attached as in docs/editors.md, waits for its diagnostics,
 -- writes them to MMLINT_OUT and quits (exit status 1 on a Lua error or time-out).
+-- MMLINT_SUPPRESS_FIRST=1: then applies the first finding's suppression code action;
+-- MMLINT_FIX_LINE=N: the fix code action of the finding on line N.
 local bin = assert(os.getenv('MMLINT_BIN'), 'MMLINT_BIN')
 local file = assert(os.getenv('MMLINT_FILE'), 'MMLINT_FILE')
 local out = assert(os.getenv('MMLINT_OUT'), 'MMLINT_OUT')
@@ -91,6 +93,44 @@ local ok, err = pcall(function()
     if not gone then
       table.insert(lines, 'timeout')
       got = false
+    end
+  end
+  if got and os.getenv('MMLINT_FIX_LINE') then
+    -- The fix of the finding on line MMLINT_FIX_LINE (the action that is not a
+    -- suppression), applied by Neovim; the buffer is written out for the test to check.
+    local fix_line = tonumber(os.getenv('MMLINT_FIX_LINE') or '0')
+    local first
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.lnum + 1 == fix_line then
+        first = d
+      end
+    end
+    if not first then
+      table.insert(lines, 'no finding on line ' .. fix_line)
+      return finish(lines, 1)
+    end
+    local pos = { line = first.lnum, character = first.col }
+    local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      range = { start = pos, ['end'] = pos },
+      context = { diagnostics = {} },
+    }, 10000)
+    local action
+    for _, r in pairs(res or {}) do
+      for _, a in ipairs(r.result or {}) do
+        if a.edit and not a.title:find('^Suppress') then
+          action = action or a
+        end
+      end
+    end
+    if not action then
+      table.insert(lines, 'no fix action')
+      return finish(lines, 1)
+    end
+    table.insert(lines, 'fix ' .. action.title)
+    vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+    for _, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, true)) do
+      table.insert(lines, 'buffer ' .. l)
     end
   end
   finish(lines, got and 0 or 1)
