@@ -77,12 +77,8 @@ pub fn load_compdb(path: &Path, filters: &[String]) -> Result<Vec<Unit>, String>
         } else {
             dir.join(&file)
         };
-        if !abs.is_file() {
-            return Err(format!(
-                "{where_}: entry {i}: file {} does not exist",
-                abs.display()
-            ));
-        }
+        // A file that no longer exists (a stale database after a branch switch) is that
+        // unit's failure when it is analysed, not the whole run's.
         let display = abs
             .strip_prefix(&dir)
             .map(|p| p.display().to_string())
