@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use mmlint_diagnostics::{Diagnostic, Edit, SourceFile};
-use mmlint_driver::{analyze_file, FileOutcome};
+use mmlint_driver::FileOutcome;
 
-use crate::{batch, fresh, setup, CheckRun, CommonOpts, ExitStatus, Units};
+use crate::{analyze_run, fresh, setup, CheckRun, CommonOpts, ExitStatus, Units};
 
 #[derive(clap::Args)]
 pub struct FixArgs {
@@ -67,22 +67,9 @@ pub fn run(a: FixArgs) -> ExitStatus {
     cfg.clang_args = a.compiler_args.clone();
 
     let run = CheckRun::new(a.units, a.compiler_args);
-    let (results, base_dir) = match &run.compdb {
-        Some(db) => match batch(db, &run, &cfg) {
-            Ok((r, base, _)) => (r, base),
-            Err(s) => return s,
-        },
-        None if run.paths.is_empty() => {
-            eprintln!("mmlint: error: no files to fix (give FILE... or -p compile_commands.json)");
-            return ExitStatus::ToolError;
-        }
-        None => (
-            run.paths
-                .iter()
-                .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
-                .collect(),
-            PathBuf::from("."),
-        ),
+    let (results, base_dir, _) = match analyze_run(&run, &cfg, "fix") {
+        Ok(x) => x,
+        Err(s) => return s,
     };
 
     let mut status = ExitStatus::Clean;

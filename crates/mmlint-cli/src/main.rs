@@ -604,26 +604,9 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         None => Format::Gcc,
     };
 
-    // Analyse.
-    let (results, base_dir, summary) = match &run.compdb {
-        Some(db) => match batch(db, &run, &cfg) {
-            Ok(x) => x,
-            Err(s) => return s,
-        },
-        None if run.paths.is_empty() => {
-            eprintln!(
-                "mmlint: error: no files to check (give FILE... or -p compile_commands.json)"
-            );
-            return ExitStatus::ToolError;
-        }
-        None => {
-            let results = run
-                .paths
-                .iter()
-                .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
-                .collect();
-            (results, PathBuf::from("."), None)
-        }
+    let (results, base_dir, summary) = match analyze_run(&run, &cfg, "check") {
+        Ok(x) => x,
+        Err(s) => return s,
     };
 
     // Collect, in input order.
@@ -768,7 +751,33 @@ impl BatchSummary {
 
 type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);
 
-pub(crate) fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
+/// Analyses what `run` names: a compile_commands.json's units (in database order), or the
+/// files given. `verb` says what for, in the error when there is nothing to analyse.
+pub(crate) fn analyze_run(
+    run: &CheckRun,
+    cfg: &Config,
+    verb: &str,
+) -> Result<Analyzed, ExitStatus> {
+    match &run.compdb {
+        Some(db) => batch(db, run, cfg),
+        None if run.paths.is_empty() => {
+            eprintln!(
+                "mmlint: error: no files to {verb} (give FILE... or -p compile_commands.json)"
+            );
+            Err(ExitStatus::ToolError)
+        }
+        None => {
+            let results = run
+                .paths
+                .iter()
+                .map(|f| (f.display().to_string(), analyze_file(f, cfg)))
+                .collect();
+            Ok((results, PathBuf::from("."), None))
+        }
+    }
+}
+
+fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
     let mut units = load_compdb(db, &filters).map_err(|e| {
         crate::error_line(&e);

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use mmlint_driver::{analyze_file, FileOutcome, Summary};
+use mmlint_driver::{FileOutcome, Summary};
 
-use crate::{batch, setup, CheckRun, CommonOpts, ExitStatus};
+use crate::{analyze_run, setup, CheckRun, CommonOpts, ExitStatus};
 
 pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
     // mmlint.toml's rules directories change what is learned, so they apply here too.
@@ -24,22 +24,9 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
         return st;
     }
     let start = Instant::now();
-    let results = match &run.compdb {
-        Some(db) => match batch(db, &run, &cfg) {
-            Ok((r, _, _)) => r,
-            Err(s) => return s,
-        },
-        None if run.paths.is_empty() => {
-            eprintln!(
-                "mmlint: error: no files to summarise (give FILE... or -p compile_commands.json)"
-            );
-            return ExitStatus::ToolError;
-        }
-        None => run
-            .paths
-            .iter()
-            .map(|f| (f.display().to_string(), analyze_file(f, &cfg)))
-            .collect(),
+    let (results, _, _) = match analyze_run(&run, &cfg, "summarise") {
+        Ok(x) => x,
+        Err(s) => return s,
     };
     let mut functions: BTreeMap<String, Arc<Summary>> = BTreeMap::new();
     // A name exported with different summaries by two units (arch or config variants)
