@@ -236,17 +236,8 @@ fn stable_roots(body: &Body, db: &ApiDb) -> HashMap<VarId, String> {
         return HashMap::new();
     }
     let mut seen = HashMap::new();
-    for bb in body.graph.node_weights() {
-        for i in &bb.insts {
-            walk(&i.expr, db, &body.func, &mut seen);
-        }
-        match &bb.term {
-            Terminator::Branch { cond } | Terminator::Switch { discr: cond } => {
-                walk(cond, db, &body.func, &mut seen)
-            }
-            Terminator::Return { value: Some(v), .. } => walk(v, db, &body.func, &mut seen),
-            _ => {}
-        }
+    for e in body.exprs() {
+        walk(e, db, &body.func, &mut seen);
     }
     seen.into_iter()
         .filter(|(v, _)| !body.func.params.contains(v))
@@ -294,8 +285,22 @@ struct CallOutcome {
     ret: Sign,
     /// What the caller's places hold afterwards.
     out: Vec<(Place, Sign)>,
-    locks: Vec<(LockKey, String, Effect)>,
+    locks: Vec<(CallerLock, Effect)>,
     returns_vma: Option<(LockKey, String)>,
+}
+
+/// A caller's lock a summary names: the same lock whatever the callee's path to it, so it
+/// compares by key; the display is how messages name it.
+#[derive(Clone)]
+struct CallerLock {
+    key: LockKey,
+    display: String,
+}
+
+impl PartialEq for CallerLock {
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+    }
 }
 
 /// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
@@ -547,7 +552,7 @@ impl<'a> LockVma<'a> {
                     _ => (self.key_text(base), self.text(base)),
                 };
                 // Only plain access paths name an object the caller can name again.
-                if key.contains(['(', ' ', '[']) && !key.starts_with("current") {
+                if key.contains(['(', ' ', '[']) {
                     return None;
                 }
                 Some((
@@ -590,13 +595,8 @@ impl<'a> LockVma<'a> {
             if places.iter().any(|(j, _, _)| j == i) {
                 continue;
             }
-            let place = match args.get(*i).map(|a| (a, vals[*i].addr_of)) {
-                Some((_, Some(v))) => Place::Var(v),
-                Some((a, None)) => match a.strip_casts().kind {
-                    ExprKind::Local(p) => Place::Deref(p),
-                    _ => continue,
-                },
-                None => continue,
+            let Some(place) = args.get(*i).and_then(|a| out_place(a, vals[*i].addr_of)) else {
+                continue;
             };
             places.push((*i, place, before.get(i).copied().unwrap_or(Sign::TOP)));
         }
@@ -618,8 +618,8 @@ impl<'a> LockVma<'a> {
                 .locks
                 .iter()
                 .filter_map(|(p, eff)| {
-                    let (k, d) = self.resolve_path(st, p, args, vals)?;
-                    Some((k, d, *eff))
+                    let (key, display) = self.resolve_path(st, p, args, vals)?;
+                    Some((CallerLock { key, display }, *eff))
                 })
                 .collect();
             let returns_vma = o
@@ -641,22 +641,11 @@ impl<'a> LockVma<'a> {
                 continue;
             };
             m.ret = m.ret.union(o.ret);
-            for (p, s) in o.out {
-                match m.out.iter_mut().find(|(q, _)| *q == p) {
-                    Some((_, t)) => *t = t.union(s),
-                    None => m.out.push((p, Sign::TOP)),
-                }
+            // Every outcome lists the same places, in the same order.
+            for ((_, t), (_, s)) in m.out.iter_mut().zip(o.out) {
+                *t = t.union(s);
             }
-            let mut locks: Vec<(LockKey, String, Effect)> = Vec::new();
-            for (k, d, eff) in m.locks.iter().chain(&o.locks) {
-                let a = m.locks.iter().find(|x| &x.0 == k).map(|x| x.2);
-                let b = o.locks.iter().find(|x| &x.0 == k).map(|x| x.2);
-                if !locks.iter().any(|x| &x.0 == k) {
-                    let eff = if a == b { *eff } else { Effect::Maybe };
-                    locks.push((k.clone(), d.clone(), eff));
-                }
-            }
-            m.locks = locks;
+            m.locks = summary::join_effects(&m.locks, &o.locks);
             if m.returns_vma != o.returns_vma {
                 m.returns_vma = None;
             }
@@ -702,7 +691,7 @@ impl<'a> LockVma<'a> {
                 self.wrote_through(&mut st, *v);
             }
         }
-        for (key, display, eff) in &o.locks {
+        for (CallerLock { key, display }, eff) in &o.locks {
             let before = st.lock_mut(key, display).clone();
             match eff {
                 Effect::Acquire(m) => {
@@ -1564,13 +1553,17 @@ impl<'a> LockVma<'a> {
         if let Some(sum) = &summary {
             for o in &sum.outcomes {
                 for (i, _) in &o.out {
-                    let place = args.get(*i).and_then(|a| match &a.strip_casts().kind {
-                        ExprKind::AddrOf(x) => match x.strip_casts().kind {
-                            ExprKind::Local(v) => Some(Place::Var(v)),
+                    // Before `eval`, which forgets what `&v` points to: the address is read
+                    // from the expression.
+                    let place = args.get(*i).and_then(|a| {
+                        let addr_of = match &a.strip_casts().kind {
+                            ExprKind::AddrOf(x) => match x.kind {
+                                ExprKind::Local(v) => Some(v),
+                                _ => None,
+                            },
                             _ => None,
-                        },
-                        ExprKind::Local(p) => Some(Place::Deref(*p)),
-                        _ => None,
+                        };
+                        out_place(a, addr_of)
                     });
                     if let Some(p) = place {
                         before.insert(*i, st.sign(p));
@@ -1761,14 +1754,11 @@ impl<'a> LockVma<'a> {
         if let Some(rf) = self.db.retake_flag(name) {
             let (mm, fl) = (rf.mm_arg, rf.flag_arg);
             let lock = vals.get(mm).and_then(|v| v.lock.clone());
-            let flag = match (vals.get(fl).and_then(|v| v.addr_of), args.get(fl)) {
-                (Some(v), _) => Some(Place::Var(v)),
-                (None, Some(a)) if vals[fl].sign() != Sign::ZERO => match a.strip_casts().kind {
-                    ExprKind::Local(p) => Some(Place::Deref(p)),
-                    _ => None,
-                },
-                _ => None,
-            };
+            // A pointer flag known to be NULL is not written.
+            let flag = args
+                .get(fl)
+                .and_then(|a| out_place(a, vals[fl].addr_of))
+                .filter(|p| matches!(p, Place::Var(_)) || vals[fl].sign() != Sign::ZERO);
             if let (Some((key, display)), Some(flag)) = (lock, flag) {
                 st.lock_mut(&key, &display);
                 self.retake_split = Some((key, e.span.clone(), flag));
@@ -1844,14 +1834,10 @@ impl<'a> LockVma<'a> {
                     self.drop_split = Some(DropSplit {
                         lock: key.clone(),
                         at: e.span.clone(),
-                        flag: match g.locked_arg.map(|i| (vals[i].addr_of, &args[i])) {
-                            Some((Some(v), _)) => Flag::Place(Place::Var(v)),
-                            Some((None, a)) => match a.strip_casts().kind {
-                                ExprKind::Local(p) => Flag::Place(Place::Deref(p)),
-                                _ => Flag::None,
-                            },
-                            None => Flag::None,
-                        },
+                        flag: g
+                            .locked_arg
+                            .and_then(|i| out_place(&args[i], vals[i].addr_of))
+                            .map_or(Flag::None, Flag::Place),
                         kept_sign: Sign::ONE,
                         new_hold_when_kept: self.db.locked_kept_is_new_hold,
                         kept_acquires: false,
@@ -1920,6 +1906,16 @@ impl<'a> LockVma<'a> {
             }
         }
         Val::default()
+    }
+}
+
+/// The place a callee writes through an out-parameter argument: the local whose address is
+/// passed (`&locked`), or what a pointer local points to (`locked`).
+fn out_place(arg: &Expr, addr_of: Option<VarId>) -> Option<Place> {
+    match (addr_of, &arg.strip_casts().kind) {
+        (Some(v), _) => Some(Place::Var(v)),
+        (None, ExprKind::Local(p)) => Some(Place::Deref(*p)),
+        _ => None,
     }
 }
 

@@ -194,23 +194,35 @@ fn absorb(p: &mut Outcome, o: &Outcome) {
 /// Joins `o` into `p` whatever their effects: a lock they disagree on becomes `Maybe`.
 pub fn merge(p: &mut Outcome, o: &Outcome) {
     absorb(p, o);
-    let mut locks: Vec<(LockPath, Effect)> = Vec::new();
-    let paths: std::collections::BTreeSet<&LockPath> =
-        p.locks.iter().chain(&o.locks).map(|(l, _)| l).collect();
-    for l in paths {
-        let a = p.locks.iter().find(|(k, _)| k == l).map(|(_, e)| *e);
-        let b = o.locks.iter().find(|(k, _)| k == l).map(|(_, e)| *e);
-        let e = if a == b {
-            a.expect("named on one side")
-        } else {
-            Effect::Maybe
-        };
-        locks.push((l.clone(), e));
-    }
-    p.locks = locks;
+    p.locks = join_effects(&p.locks, &o.locks);
+    p.locks.sort_by(|a, b| a.0.cmp(&b.0));
     if p.returns_vma != o.returns_vma {
         p.returns_vma = None;
     }
+}
+
+/// The effects of two outcomes taken as one: a lock they disagree on, or that only one of
+/// them names, becomes `Maybe`. Locks keep the order they are first named in.
+pub fn join_effects<K: PartialEq + Clone>(
+    a: &[(K, Effect)],
+    b: &[(K, Effect)],
+) -> Vec<(K, Effect)> {
+    let effect_in =
+        |side: &[(K, Effect)], k: &K| side.iter().find(|(x, _)| x == k).map(|(_, e)| *e);
+    let mut out: Vec<(K, Effect)> = Vec::new();
+    for (k, _) in a.iter().chain(b) {
+        if out.iter().any(|(x, _)| x == k) {
+            continue;
+        }
+        let (ea, eb) = (effect_in(a, k), effect_in(b, k));
+        let e = if ea == eb {
+            ea.expect("named on one side")
+        } else {
+            Effect::Maybe
+        };
+        out.push((k.clone(), e));
+    }
+    out
 }
 
 /// Summaries by function name: learned in this translation unit, or loaded from a summary
