@@ -105,4 +105,17 @@ impl Body {
     pub fn var_name(&self, v: VarId) -> &str {
         &self.func.var(v).name
     }
+
+    /// Every top-level expression of the body, blocks in graph order: the instructions,
+    /// then the branch condition, switch value or returned value.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.graph.node_weights().flat_map(|bb| {
+            let term = match &bb.term {
+                Terminator::Branch { cond } | Terminator::Switch { discr: cond } => Some(cond),
+                Terminator::Return { value, .. } => value.as_ref(),
+                Terminator::Goto | Terminator::Unreachable => None,
+            };
+            bb.insts.iter().map(|i| &i.expr).chain(term)
+        })
+    }
 }

@@ -94,7 +94,8 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
         .map(|text| SourceFile::new(path.display().to_string(), text));
     let mut outcome = analyze_parsed_source(&tu, cfg, source.as_ref());
     if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
-        source_identity(path, diagnostics, cfg);
+        let main_text = source.as_ref().map(|s| s.text.as_str());
+        source_identity(path, main_text, diagnostics, cfg);
     }
     outcome
 }
@@ -116,7 +117,7 @@ pub fn analyze_source(path: &Path, contents: &str, cfg: &Config) -> FileOutcome 
     let source = SourceFile::new(path.display().to_string(), contents.to_string());
     let mut outcome = analyze_parsed_source(&tu, cfg, Some(&source));
     if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
-        source_identity_with(path, Some(contents), diagnostics, cfg);
+        source_identity(path, Some(contents), diagnostics, cfg);
     }
     outcome
 }
@@ -131,13 +132,9 @@ fn base_dir(args: &[String]) -> PathBuf {
 }
 
 /// Fingerprints and inline suppressions, from the text of the files the findings are in
-/// (and of the main file, for unused suppressions).
-fn source_identity(main: &Path, diags: &mut Vec<Diagnostic>, cfg: &Config) {
-    source_identity_with(main, None, diags, cfg)
-}
-
-/// [`source_identity`] with the main file's text given (an unsaved buffer) instead of read.
-fn source_identity_with(
+/// (and of the main file, for unused suppressions). The main file's text, when the caller
+/// has it (already read, or an unsaved buffer), is not read again.
+fn source_identity(
     main: &Path,
     main_text: Option<&str>,
     diags: &mut Vec<Diagnostic>,
@@ -153,10 +150,10 @@ fn source_identity_with(
     files.dedup();
     let mut extra = Vec::new();
     for f in files {
-        let text = match main_text {
-            Some(t) if f == main.display().to_string() => t.to_string(),
+        let text: std::borrow::Cow<str> = match main_text {
+            Some(t) if f == main.display().to_string() => t.into(),
             _ => match std::fs::read_to_string(base.join(&f)) {
-                Ok(t) => t,
+                Ok(t) => t.into(),
                 Err(_) => continue,
             },
         };
@@ -318,20 +315,8 @@ fn call_order(bodies: &[Body]) -> Vec<Scc> {
     let nodes: Vec<NodeIndex> = (0..bodies.len()).map(|i| g.add_node(i)).collect();
     for (i, b) in bodies.iter().enumerate() {
         let mut callees = Vec::new();
-        for bb in b.graph.node_weights() {
-            for inst in &bb.insts {
-                collect_callees(&inst.expr, &mut callees);
-            }
-            match &bb.term {
-                mmlint_cfg::Terminator::Branch { cond }
-                | mmlint_cfg::Terminator::Switch { discr: cond } => {
-                    collect_callees(cond, &mut callees)
-                }
-                mmlint_cfg::Terminator::Return { value: Some(v), .. } => {
-                    collect_callees(v, &mut callees)
-                }
-                _ => {}
-            }
+        for e in b.exprs() {
+            collect_callees(e, &mut callees);
         }
         callees.sort_unstable();
         callees.dedup();
