@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{expect_marks, fixture_project, root};
+use common::{expect_marks, fixture_project, isolate_editor, root};
 
 const FIXTURE: &str = "testdata/rules/dangling-vma/callee_release.c";
 
@@ -28,6 +28,7 @@ fn path_with_mmlint() -> String {
 /// the lines it wrote to MMLINT_OUT.
 fn run(mut cmd: Command, dir: &Path, file: &Path) -> Vec<String> {
     let out = dir.join("editor-out.txt");
+    isolate_editor(&mut cmd, dir);
     let mut child = cmd
         .current_dir(dir)
         .env("PATH", path_with_mmlint())

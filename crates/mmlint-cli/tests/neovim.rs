@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{expect_marks, fixture_project, kernel_tree, root, tempdir};
+use common::{expect_marks, fixture_project, isolate_editor, kernel_tree, root, tempdir};
 
 /// What Neovim saw: (line, column, severity, code, related locations, message) per
 /// diagnostic, the server's log lines, and the time from start-up to the first diagnostics.
@@ -69,11 +69,12 @@ fn run_nvim(file: &Path, work: &Path, timeout: Duration, then: Then) -> Seen {
     let _ = std::fs::remove_file(&out);
     let script = root().join("crates/mmlint-cli/tests/nvim/diagnostics.lua");
     let mut cmd = Command::new("nvim");
+    isolate_editor(&mut cmd, work);
     if let Then::FixLine(n) = then {
         cmd.env("MMLINT_FIX_LINE", n.to_string());
     }
     let mut child = cmd
-        .args(["--headless", "--clean", "-c"])
+        .args(["--headless", "--clean", "-n", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("MMLINT_BIN", env!("CARGO_BIN_EXE_mmlint"))
         .env("MMLINT_FILE", file)

@@ -65,3 +65,23 @@ pub fn expect_marks(src: &str) -> std::collections::BTreeSet<(u32, String)> {
     }
     set
 }
+
+/// Points the editor's home and XDG directories at fresh ones under `work`. Editors
+/// started at once on a machine without `~/.local` race to create it for their swap,
+/// shada and log files (Neovim: `E303: Unable to create directory ... for swap file`),
+/// and a test must not read or write the user's own editor state either.
+pub fn isolate_editor(cmd: &mut std::process::Command, work: &Path) {
+    let home = work.join("editor-home");
+    for (var, sub) in [
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_RUNTIME_DIR", "run"),
+    ] {
+        let dir = home.join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        cmd.env(var, dir);
+    }
+}
