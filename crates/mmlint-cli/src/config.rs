@@ -10,6 +10,9 @@
 //! [rules.severity]
 //! dangling-vma = "error"
 //! ```
+//!
+//! A top-level `doc-url = "https://…/docs/rules"` says where the rule pages (docs/rules/)
+//! are published; findings then link to `<doc-url>/<rule>.md` (`--doc-url` overrides it).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +20,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct File {
+    #[serde(alias = "doc_url")]
+    doc_url: Option<String>,
     #[serde(default)]
     rules: Rules,
 }
@@ -43,6 +48,26 @@ pub struct Config {
     pub enable: Vec<String>,
     pub rules_dirs: Vec<PathBuf>,
     pub severity: BTreeMap<String, mmlint_diagnostics::Severity>,
+    /// Where the rule pages are published (checked by [`doc_url`]).
+    pub doc_url: Option<String>,
+}
+
+/// Checks a `doc-url` / `--doc-url` value: an absolute URL (`scheme://…`), since it ends up
+/// in SARIF `helpUri` and LSP `codeDescription`, which must be URIs.
+pub fn doc_url(value: &str) -> Result<String, String> {
+    let scheme_ok = value.split_once("://").is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if !scheme_ok || value.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "doc URL '{value}' is not an absolute URL (like https://example.org/mmlint/docs/rules)"
+        ));
+    }
+    Ok(value.to_string())
 }
 
 /// The nearest `mmlint.toml` at or above `start`.
@@ -112,8 +137,13 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
         };
         severity.insert(r, sev);
     }
+    let doc_url = match raw.doc_url {
+        Some(u) => Some(doc_url(&u).map_err(|e| format!("{}: doc-url: {e}", path.display()))?),
+        None => None,
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     Ok(Config {
+        doc_url,
         disable: raw.rules.disable,
         enable: raw.rules.enable,
         rules_dirs: raw
@@ -144,6 +174,22 @@ mod tests {
             c.severity["dangling-vma"],
             mmlint_diagnostics::Severity::Error
         );
+    }
+
+    #[test]
+    fn doc_url_is_read_and_checked() {
+        let m = Path::new("m.toml");
+        assert_eq!(parse(m, "").unwrap().doc_url, None);
+        for key in ["doc-url", "doc_url"] {
+            let c = parse(m, &format!("{key} = \"https://x.org/docs/rules\"\n")).unwrap();
+            assert_eq!(c.doc_url.as_deref(), Some("https://x.org/docs/rules"));
+        }
+        let e = parse(m, "doc-url = \"docs/rules\"\n").unwrap_err();
+        assert!(e.starts_with("m.toml: doc-url: "), "{e}");
+        assert!(doc_url("file:///srv/mmlint/docs/rules").is_ok());
+        assert!(doc_url("https://").is_err());
+        assert!(doc_url("://x").is_err());
+        assert!(doc_url("https://x.org/a b").is_err());
     }
 
     #[test]

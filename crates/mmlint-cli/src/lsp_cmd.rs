@@ -15,12 +15,17 @@ pub struct LspArgs {
     pub jobs: usize,
     pub debounce_ms: u64,
     pub config: Option<PathBuf>,
+    pub doc_url: Option<String>,
     pub compiler_args: Vec<String>,
 }
 
 pub fn run(mut a: LspArgs) -> ExitStatus {
     let settings = match crate::layer_settings(a.config.as_deref(), &mut a.common) {
         Ok(s) => s,
+        Err(st) => return st,
+    };
+    let doc_url = match crate::doc_url(a.doc_url.as_deref(), &settings) {
+        Ok(u) => u,
         Err(st) => return st,
     };
     let mut cfg = match setup(&a.common) {
@@ -34,6 +39,7 @@ pub fn run(mut a: LspArgs) -> ExitStatus {
     opts.compile_commands = a.compdb.map(|p| std::path::absolute(&p).unwrap_or(p));
     opts.workers = a.jobs.max(1);
     opts.debounce = Duration::from_millis(a.debounce_ms);
+    opts.doc_url = doc_url;
     opts.analyze = Arc::new(move |path, text, cfg| {
         let mut out = mmlint_driver::analyze_source(path, text, cfg);
         if let FileOutcome::Analyzed { diagnostics, .. } = &mut out {

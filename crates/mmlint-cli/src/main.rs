@@ -96,6 +96,10 @@ struct OutputOpts {
     /// Settings file (default: the nearest mmlint.toml at or above the current directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Where the rule pages (docs/rules/) are published: findings link to URL/RULE.md
+    /// (default: `doc-url` of mmlint.toml; unset, no links: see `mmlint explain RULE`).
+    #[arg(long, value_name = "URL")]
+    doc_url: Option<String>,
 }
 
 /// Which files to analyse, shared by the commands that analyse a tree.
@@ -171,6 +175,10 @@ enum Command {
         /// Settings file (default: the nearest mmlint.toml at or above the current directory).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Where the rule pages are published: diagnostics link to URL/RULE.md
+        /// (`codeDescription`; default: `doc-url` of mmlint.toml, else no link).
+        #[arg(long, value_name = "URL")]
+        doc_url: Option<String>,
         #[command(flatten)]
         common: CommonOpts,
         /// Compiler arguments for files no compile_commands.json covers, after `--`.
@@ -267,6 +275,7 @@ fn main() -> ExitCode {
             jobs,
             debounce,
             config,
+            doc_url,
             common,
             compiler_args,
         } => lsp_cmd::run(lsp_cmd::LspArgs {
@@ -275,6 +284,7 @@ fn main() -> ExitCode {
             jobs,
             debounce_ms: debounce,
             config,
+            doc_url,
             compiler_args,
         }),
         Command::DumpCfg {
@@ -515,6 +525,20 @@ fn note_incomplete(err: &mut dyn Write, path: &str, incomplete: &[String]) {
     }
 }
 
+/// The rule pages' address: `--doc-url` over mmlint.toml's `doc-url`. Errors are printed.
+pub(crate) fn doc_url(
+    flag: Option<&str>,
+    settings: &config::Config,
+) -> Result<Option<String>, ExitStatus> {
+    match flag {
+        Some(u) => config::doc_url(u).map(Some).map_err(|e| {
+            crate::error_line(format!("--doc-url: {e}"));
+            ExitStatus::ToolError
+        }),
+        None => Ok(settings.doc_url.clone()),
+    }
+}
+
 /// Loads mmlint.toml (the one given, or the nearest at or above the current directory) and
 /// layers the command line on top of it: its disabled and enabled rules and rules
 /// directories join `common`'s. Errors are printed.
@@ -564,6 +588,10 @@ impl CheckRun {
 fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
     let settings = match layer_settings(o.config.as_deref(), &mut common) {
         Ok(s) => s,
+        Err(st) => return st,
+    };
+    let doc_url = match doc_url(o.doc_url.as_deref(), &settings) {
+        Ok(u) => u,
         Err(st) => return st,
     };
     let cfg = match setup(&common) {
@@ -654,6 +682,7 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         base_dir: &abs_base,
         color,
         version,
+        doc_url: doc_url.as_deref(),
         failures: &failures,
     };
     if let Some(path) = &o.write_baseline {

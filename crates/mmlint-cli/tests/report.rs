@@ -138,6 +138,79 @@ fn config_file_disables_rules_and_rejects_unknown_keys() {
     );
 }
 
+/// The rule pages' address: unset, no link anywhere and the human format says
+/// `mmlint explain`; set in mmlint.toml or with --doc-url (which wins), every format links
+/// to `<URL>/<rule>.md`; a value that is not an absolute URL is a one-line error.
+#[test]
+fn doc_url_from_config_or_flag_links_the_rule_page() {
+    let d = tempdir("doc-url");
+    std::fs::write(d.join("a.c"), BUG).unwrap();
+    let human = |extra: &[&str]| {
+        let mut args = vec!["check", "a.c", "--format", "human", "--color", "never"];
+        args.extend_from_slice(extra);
+        let o = mmlint(&d, &args);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let url_field = |extra: &[&str]| {
+        let mut args = vec!["check", "a.c", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = text(&mmlint(&d, &args).stdout);
+        let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        v["url"].clone()
+    };
+    let unset = human(&[]);
+    assert!(
+        unset.contains("= see: mmlint explain dangling-vma\n"),
+        "{unset}"
+    );
+    assert!(!unset.contains("http"), "{unset}");
+    assert_eq!(url_field(&[]), serde_json::Value::Null);
+
+    std::fs::write(
+        d.join("mmlint.toml"),
+        "doc-url = \"https://docs.example.org/mmlint/rules/\"\n",
+    )
+    .unwrap();
+    let page = "https://docs.example.org/mmlint/rules/dangling-vma.md";
+    assert!(human(&[]).contains(&format!("= see: {page}\n")));
+    assert_eq!(url_field(&[]), page);
+    let o = mmlint(&d, &["check", "a.c", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules[0]["helpUri"],
+        format!(
+            "https://docs.example.org/mmlint/rules/{}.md",
+            rules[0]["id"].as_str().unwrap()
+        )
+        .as_str()
+    );
+
+    let flag = ["--doc-url", "https://mirror.example.net/docs/rules"];
+    assert_eq!(
+        url_field(&flag),
+        "https://mirror.example.net/docs/rules/dangling-vma.md"
+    );
+
+    for (args, file) in [
+        (vec!["--doc-url", "docs/rules"], None),
+        (vec![], Some("doc-url = \"docs/rules\"\n")),
+    ] {
+        if let Some(f) = file {
+            std::fs::write(d.join("mmlint.toml"), f).unwrap();
+        }
+        let mut all = vec!["check", "a.c"];
+        all.extend_from_slice(&args);
+        let o = mmlint(&d, &all);
+        assert_eq!(o.status.code(), Some(2));
+        let err = text(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("'docs/rules' is not an absolute URL"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 #[test]
 fn statistics_and_json_lines() {
     let d = tempdir("stats");
@@ -190,6 +263,9 @@ fn sarif_of_real_kernel_tus_validates() {
             "mm/mmap.c",
             "mm/gup.c",
         ])
+        // With the rule pages' address, the log has the tool's informationUri the
+        // validator asks for (the unlinked log is validated in mmlint-report's tests).
+        .args(["--doc-url", "https://docs.example.org/mmlint/rules"])
         .args(["--format", "sarif", "--output"])
         .arg(&log)
         .output()

@@ -128,7 +128,9 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn to_lsp(d: &Diagnostic, texts: &mut Texts) -> lsp::Diagnostic {
+/// `doc_url`: where the rule pages are published (`mmlint_report::rule_url`); without it
+/// the diagnostic has no `codeDescription`, since a link must lead somewhere.
+pub fn to_lsp(d: &Diagnostic, texts: &mut Texts, doc_url: Option<&str>) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .notes
         .iter()
@@ -146,8 +148,8 @@ pub fn to_lsp(d: &Diagnostic, texts: &mut Texts) -> lsp::Diagnostic {
         range: texts.range(&d.span),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.rule.to_string())),
-        code_description: Url::parse(&mmlint_report::rule_url(d.rule))
-            .ok()
+        code_description: doc_url
+            .and_then(|base| Url::parse(&mmlint_report::rule_url(base, d.rule)).ok())
             .map(|href| lsp::CodeDescription { href }),
         source: Some("mmlint".into()),
         message: d.message.clone(),
@@ -171,10 +173,11 @@ pub fn code_actions(
     diags: &[Diagnostic],
     texts: &mut Texts,
     range: &lsp::Range,
+    doc_url: Option<&str>,
 ) -> Vec<lsp::CodeActionOrCommand> {
     let mut out = Vec::new();
     for d in diags {
-        let lsp_d = to_lsp(d, texts);
+        let lsp_d = to_lsp(d, texts, doc_url);
         if !shares_line(&lsp_d.range, range) {
             continue;
         }
@@ -273,17 +276,14 @@ mod tests {
     fn ranges_are_zero_based_utf16_with_exclusive_ends() {
         let mut t = Texts::new("/src/a.c", TEXT, Path::new("/"));
         // "\tuse(évma);": 1-based byte columns 9..=11 are "ma)", after the two-byte é.
-        let d = to_lsp(&diag(), &mut t);
+        let d = to_lsp(&diag(), &mut t, None);
         assert_eq!(d.range.start, lsp::Position::new(2, 7));
         assert_eq!(d.range.end, lsp::Position::new(2, 10));
         assert_eq!(
             d.code,
             Some(lsp::NumberOrString::String("dangling-vma".into()))
         );
-        assert_eq!(
-            d.code_description.unwrap().href.as_str(),
-            "https://github.com/mmlint/mmlint/blob/main/docs/rules/dangling-vma.md"
-        );
+        assert_eq!(d.code_description, None, "no doc URL, no link");
         let rel = d.related_information.unwrap();
         assert_eq!(rel[0].location.uri.as_str(), "file:///src/a.c");
         assert_eq!(rel[0].location.range.start, lsp::Position::new(1, 1));
@@ -291,11 +291,26 @@ mod tests {
     }
 
     #[test]
+    fn code_description_is_the_rule_page_under_the_doc_url() {
+        let mut t = Texts::new("/src/a.c", TEXT, Path::new("/"));
+        for base in [
+            "https://docs.example.org/mmlint/rules",
+            "https://docs.example.org/mmlint/rules/",
+        ] {
+            let d = to_lsp(&diag(), &mut t, Some(base));
+            assert_eq!(
+                d.code_description.unwrap().href.as_str(),
+                "https://docs.example.org/mmlint/rules/dangling-vma.md"
+            );
+        }
+    }
+
+    #[test]
     fn actions_offer_the_fix_and_an_indented_suppression() {
         let mut t = Texts::new("/src/a.c", TEXT, Path::new("/"));
         let uri = Url::parse("file:///src/a.c").unwrap();
         let whole = lsp::Range::new(lsp::Position::new(2, 0), lsp::Position::new(2, 3));
-        let acts = code_actions(&uri, 7, &[diag()], &mut t, &whole);
+        let acts = code_actions(&uri, 7, &[diag()], &mut t, &whole, None);
         let edits: Vec<(String, Vec<lsp::TextEdit>)> = acts
             .into_iter()
             .map(|a| match a {
@@ -332,7 +347,7 @@ mod tests {
         assert_eq!(edits[1].1[0].range.start, lsp::Position::new(2, 0));
         // A range elsewhere offers nothing.
         let elsewhere = lsp::Range::new(lsp::Position::new(0, 0), lsp::Position::new(0, 1));
-        assert!(code_actions(&uri, 7, &[diag()], &mut t, &elsewhere).is_empty());
+        assert!(code_actions(&uri, 7, &[diag()], &mut t, &elsewhere, None).is_empty());
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Options {
     pub workers: usize,
     /// Quiet time after an edit before the buffer is analysed.
     pub debounce: Duration,
+    /// Where the rule pages are published, for `codeDescription` (none: no link).
+    pub doc_url: Option<String>,
     pub analyze: Arc<AnalyzeFn>,
 }
 
@@ -56,6 +58,7 @@ impl Options {
             compile_commands: None,
             workers: 2,
             debounce: Duration::from_millis(300),
+            doc_url: None,
             analyze: Arc::new(mmlint_driver::analyze_source),
         }
     }
@@ -197,6 +200,7 @@ struct Server {
     /// The flags explanation last logged per document (logged again only when it changes).
     flags_said: HashMap<Url, String>,
     debounce: Duration,
+    doc_url: Option<String>,
     jobs: Sender<Job>,
     done: Receiver<Done>,
 }
@@ -282,6 +286,7 @@ impl Server {
             pending: HashMap::new(),
             flags_said: HashMap::new(),
             debounce: opts.debounce,
+            doc_url: opts.doc_url,
             jobs,
             done,
         }
@@ -482,7 +487,14 @@ impl Server {
             return vec![];
         }
         let mut texts = convert::Texts::new(&pb.main, &pb.text, &pb.base);
-        convert::code_actions(uri, pb.version, &pb.diags, &mut texts, &p.range)
+        convert::code_actions(
+            uri,
+            pb.version,
+            &pb.diags,
+            &mut texts,
+            &p.range,
+            self.doc_url.as_deref(),
+        )
     }
 
     fn finished(&mut self, d: Done) {
@@ -538,7 +550,7 @@ impl Server {
                 let mut texts = convert::Texts::new(&main, &job.text, &base);
                 let lsp_diags: Vec<lsp::Diagnostic> = diags
                     .iter()
-                    .map(|d| convert::to_lsp(d, &mut texts))
+                    .map(|d| convert::to_lsp(d, &mut texts, self.doc_url.as_deref()))
                     .collect();
                 self.log(
                     lsp::MessageType::LOG,

@@ -12,7 +12,7 @@ use mmlint_diagnostics::{Diagnostic, Severity};
 use mmlint_ir::Span;
 
 use crate::paths::Sources;
-use crate::{render_gcc_one, rule_url, unsuppressed, RenderCx};
+use crate::{render_gcc_one, see_also, unsuppressed, RenderCx};
 
 struct Files<'a> {
     sources: Sources<'a>,
@@ -98,10 +98,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], cx: &RenderCx) -> io::R
         if let Some(fix) = &d.fix {
             notes.push(format!("fix: {}", fix.description));
         }
-        notes.push(format!(
-            "help: for further information visit {}",
-            rule_url(d.rule)
-        ));
+        notes.push(see_also(cx.doc_url, d.rule));
         let cd = CsDiagnostic::new(severity(d.severity))
             .with_code(d.rule)
             .with_message(&d.message)

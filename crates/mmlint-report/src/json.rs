@@ -24,7 +24,7 @@ struct Finding<'a> {
     fingerprint: &'a str,
     notes: Vec<Note<'a>>,
     fix: Option<Fix<'a>>,
-    url: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -107,7 +107,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], cx: &RenderCx) -> io::R
                     .map(|e| edit(&e.span, &e.replacement))
                     .collect(),
             }),
-            url: rule_url(d.rule),
+            url: cx.doc_url.map(|base| rule_url(base, d.rule)),
         };
         line(out, &f)?;
     }

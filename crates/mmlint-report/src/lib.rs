@@ -26,14 +26,20 @@ mod sarif;
 
 pub use patch::render_patch;
 
-/// Where the rule pages are published; a rule's page is `<RULES_URL>/<id>.md`.
-pub const RULES_URL: &str = "https://github.com/mmlint/mmlint/blob/main/docs/rules";
-/// The project's home page (SARIF `tool.driver.informationUri`).
-pub const INFORMATION_URI: &str = "https://github.com/mmlint/mmlint";
+/// The documentation page of a rule when the rule pages (docs/rules/ of the repository)
+/// are published at `doc_url` (`--doc-url`, `doc-url` in mmlint.toml): `<doc_url>/<id>.md`.
+/// mmlint has no published home of its own, so with no `doc_url` there is no link, and the
+/// outputs point at `mmlint explain` (and SARIF carries the page itself).
+pub fn rule_url(doc_url: &str, id: &str) -> String {
+    format!("{}/{id}.md", doc_url.trim_end_matches('/'))
+}
 
-/// The documentation page of a rule.
-pub fn rule_url(id: &str) -> String {
-    format!("{RULES_URL}/{id}.md")
+/// What the human format prints under a finding to say where its rule is explained.
+pub fn see_also(doc_url: Option<&str>, id: &str) -> String {
+    match doc_url {
+        Some(base) => format!("see: {}", rule_url(base, id)),
+        None => format!("see: mmlint explain {id}"),
+    }
 }
 
 /// An output format.
@@ -113,6 +119,8 @@ pub struct RenderCx<'a> {
     pub color: bool,
     /// The tool's version.
     pub version: &'a str,
+    /// Where the rule pages are published (see [`rule_url`]); None: no links.
+    pub doc_url: Option<&'a str>,
     pub failures: &'a [Failure],
 }
 

@@ -14,7 +14,7 @@ use mmlint_ir::Span;
 use serde::Serialize;
 
 use crate::paths::{artifact_uri, dir_uri, resolve, FileUri, Source, Sources};
-use crate::{rule_url, RenderCx, INFORMATION_URI};
+use crate::{rule_url, RenderCx};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -51,7 +51,10 @@ struct ToolComponent {
     name: &'static str,
     version: String,
     semantic_version: String,
-    information_uri: &'static str,
+    /// The rule pages' address when it is set: mmlint has no published home page of its
+    /// own, and a link must lead somewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<String>,
     rules: Vec<ReportingDescriptor>,
 }
 
@@ -63,7 +66,8 @@ struct ReportingDescriptor {
     short_description: Message,
     full_description: Message,
     help: Message,
-    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: ReportingConfiguration,
     properties: Properties,
 }
@@ -308,7 +312,7 @@ fn tags(id: &str) -> Vec<&'static str> {
     t
 }
 
-fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
+fn descriptor(m: &RuleMeta, doc_url: Option<&str>) -> ReportingDescriptor {
     ReportingDescriptor {
         id: m.id,
         name: camel_case(m.id),
@@ -318,7 +322,7 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
             text: m.doc.to_string(),
             markdown: Some(m.doc.to_string()),
         },
-        help_uri: rule_url(m.id),
+        help_uri: doc_url.map(|base| rule_url(base, m.id)),
         default_configuration: ReportingConfiguration {
             level: level(m.severity),
             enabled: mmlint_checks::rule_enabled(m.id, &[], &[]),
@@ -577,8 +581,8 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], cx: &RenderCx) -> io::R
                     name: "mmlint",
                     version: cx.version.to_string(),
                     semantic_version: cx.version.to_string(),
-                    information_uri: INFORMATION_URI,
-                    rules: rules.iter().map(|m| descriptor(m)).collect(),
+                    information_uri: cx.doc_url.map(str::to_string),
+                    rules: rules.iter().map(|m| descriptor(m, cx.doc_url)).collect(),
                 },
             },
             invocations: vec![Invocation {

@@ -224,12 +224,18 @@ impl Fixture {
     }
 
     fn render(&self, format: Format, color: bool) -> String {
+        self.render_linked(format, color, None)
+    }
+
+    /// With the rule pages published at `doc_url`.
+    fn render_linked(&self, format: Format, color: bool, doc_url: Option<&str>) -> String {
         let failures = failures();
         let cx = RenderCx {
             srcroot: &self.dir,
             base_dir: &self.dir,
             color,
             version: "0.1.0",
+            doc_url,
             failures: &failures,
         };
         let mut out = Vec::new();
@@ -303,6 +309,11 @@ fn human_snapshot() {
         out.contains("warning[dangling-vma]: VMA 'vma' used after"),
         "{out}"
     );
+    assert!(
+        out.contains("= see: mmlint explain dangling-vma\n"),
+        "{out}"
+    );
+    assert!(!out.contains("http"), "no doc URL, no link: {out}");
     // The unreadable file falls back to gcc lines.
     assert!(
         out.contains("drivers/missing.c:14:8: warning: find_vma() called"),
@@ -378,7 +389,8 @@ fn json_snapshot_and_schema() {
     assert_eq!(lines[0]["fix"], serde_json::Value::Null);
     assert_eq!(
         lines[0]["url"],
-        "https://github.com/mmlint/mmlint/blob/main/docs/rules/dangling-vma.md"
+        serde_json::Value::Null,
+        "no doc URL, no link"
     );
     assert_eq!(
         lines[2]["fix"]["edits"][0]["replacement"],
@@ -437,7 +449,62 @@ fn sarif_snapshot_and_shape() {
     snapshot("sarif.json", &out);
 }
 
-/// The SARIF log with the source root at `mm/`: the header is outside it.
+const DOC_URL: &str = "https://docs.example.org/mmlint/rules";
+
+/// Each rule's documentation is in the log whether or not the pages are published
+/// anywhere: `fullDescription` is its "What it finds", `help` the whole page.
+#[test]
+fn sarif_rules_carry_their_documentation() {
+    let f = Fixture::new("sarif-docs");
+    let v: serde_json::Value = serde_json::from_str(&f.render(Format::Sarif, false)).unwrap();
+    let driver = &v["runs"][0]["tool"]["driver"];
+    assert!(driver.get("informationUri").is_none(), "{driver:#}");
+    for (rule, meta) in driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(mmlint_checks::all_rules())
+    {
+        assert_eq!(rule["id"], meta.id);
+        assert!(
+            rule.get("helpUri").is_none(),
+            "no doc URL, no link: {rule:#}"
+        );
+        assert_eq!(rule["help"]["markdown"], meta.doc);
+        assert_eq!(rule["help"]["text"], meta.doc);
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.len() > meta.summary.len(), "{}: {full}", meta.id);
+    }
+}
+
+/// With the pages' address set, every format links to `<doc_url>/<rule>.md`.
+#[test]
+fn doc_url_links_every_format_to_the_rule_page() {
+    let f = Fixture::new("linked");
+    let page = format!("{DOC_URL}/dangling-vma.md");
+    for base in [DOC_URL.to_string(), format!("{DOC_URL}/")] {
+        let human = f.render_linked(Format::Human, false, Some(&base));
+        assert!(human.contains(&format!("= see: {page}\n")), "{human}");
+        assert!(!human.contains("mmlint explain"), "{human}");
+        let json = f.render_linked(Format::Json, false, Some(&base));
+        let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+        assert_eq!(first["url"], page.as_str());
+        let sarif: serde_json::Value =
+            serde_json::from_str(&f.render_linked(Format::Sarif, false, Some(&base))).unwrap();
+        let driver = &sarif["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["informationUri"], base.as_str());
+        let rules = driver["rules"].as_array().unwrap();
+        for r in rules {
+            assert_eq!(
+                r["helpUri"],
+                format!("{DOC_URL}/{}.md", r["id"].as_str().unwrap()).as_str()
+            );
+        }
+    }
+}
+
+/// The SARIF log with the source root at `mm/`: the header is outside it. The rule pages
+/// are published at DOC_URL, so the validator sees a log with `helpUri`s too.
 fn render_outside(f: &Fixture) -> Vec<u8> {
     let root = f.dir.join("mm");
     let cx = RenderCx {
@@ -445,6 +512,7 @@ fn render_outside(f: &Fixture) -> Vec<u8> {
         base_dir: &f.dir,
         color: false,
         version: "0.1.0",
+        doc_url: Some(DOC_URL),
         failures: &[],
     };
     let mut out = Vec::new();
@@ -519,6 +587,24 @@ fn sarif_passes_the_sarif_multitool_validator() {
     );
     // Both logs were read.
     assert!(console.contains("2 files scanned"), "{console}");
+    // Without a doc URL mmlint has no address to give as the tool's informationUri (the
+    // rules' documentation is in the log itself): the one warning allowed, on the unlinked
+    // log only.
+    let no_information_uri_unlinked = |r: &serde_json::Value| {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap_or("");
+        r["ruleId"] == "SARIF2005"
+            && r["message"]["id"] == "Warning_ProvideToolnformationUri"
+            && uri.ends_with("/mmlint.sarif")
+    };
+    let excused = run["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| no_information_uri_unlinked(r))
+        .count();
+    assert_eq!(excused, 1, "{console}");
     let findings: Vec<String> = run["results"]
         .as_array()
         .into_iter()
@@ -530,6 +616,7 @@ fn sarif_passes_the_sarif_multitool_validator() {
                 "error" | "warning"
             )
         })
+        .filter(|r| !no_information_uri_unlinked(r))
         .map(|r| {
             format!(
                 "{} {}: {}",
