@@ -27,6 +27,41 @@ fn check(files: &[&str], extra: &[&str]) -> Output {
     mmlint(&args)
 }
 
+/// The README's example is what mmlint prints, word for word: its command, run in the
+/// repository root, writes exactly the lines under it.
+#[test]
+fn readme_example_is_the_demo_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let cmd = "$ mmlint check testdata/demo/demo.c -- -nostdinc -I testdata/include\n";
+    let start = readme.find(cmd).expect("the README shows the demo command") + cmd.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let o = mmlint(&[
+        "check",
+        "testdata/demo/demo.c",
+        "--",
+        "-nostdinc",
+        "-I",
+        "testdata/include",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), shown);
+    // The VMA comes from pin_user_pages_remote()'s 'vmas' output: the note names that
+    // function, not get_user_pages.
+    assert!(
+        shown.contains("(the 'vmas' array of pin_user_pages_remote())"),
+        "{shown}"
+    );
+    let out = stdout(&check(&["testdata/rules/dangling-vma/gup_vmas.c"], &[]));
+    for callee in ["get_user_pages()", "pin_user_pages()"] {
+        assert!(
+            out.contains(&format!(
+                "obtained here (the 'vmas' array of {callee}), under"
+            )),
+            "{callee}: {out}"
+        );
+    }
+}
+
 #[test]
 fn demo_reports_both_bugs_gcc_style_with_relative_paths() {
     let o = check(&["testdata/demo/demo.c"], &[]);

@@ -45,6 +45,7 @@
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, VmaUse};
+use mmlint_ir::Span;
 
 use crate::{line_of, Check, FnCx, RuleMeta};
 
@@ -95,10 +96,10 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
         }
         (src, Some(at), Some(by)) => format!(
             "'{vma}' obtained here{}, under {by} taken at line {}",
-            via(src),
+            via(cx, src, &p.obtained_at),
             line_of(at)
         ),
-        (src, _, _) => format!("'{vma}' obtained here{}", via(src)),
+        (src, _, _) => format!("'{vma}' obtained here{}", via(cx, src, &p.obtained_at)),
     };
     let mut notes = vec![
         Note {
@@ -119,9 +120,18 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     cx.diag(&META, u.at.clone(), message, notes)
 }
 
-fn via(source: &str) -> String {
-    match source {
-        "vmas" => " (the 'vmas' array of get_user_pages)".into(),
-        _ => String::new(),
+/// How the VMA was obtained, when the note's call does not say it: for a GUP `vmas`
+/// output, the GUP function called there (its event has the call's span).
+fn via(cx: &FnCx<'_>, source: &str, at: &Span) -> String {
+    if source != "vmas" {
+        return String::new();
+    }
+    let callee = cx.facts.events.iter().find_map(|e| match e {
+        Event::Gup(g) if g.at == *at => Some(g.name.as_str()),
+        _ => None,
+    });
+    match callee {
+        Some(name) => format!(" (the 'vmas' array of {name}())"),
+        None => " (a 'vmas' array filled by GUP)".into(),
     }
 }
