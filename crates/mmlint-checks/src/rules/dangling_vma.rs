@@ -14,10 +14,18 @@
 //! result is a use-after-free that only shows under concurrent unmapping.
 //!
 //! Sources of VMAs: `find_vma()`, `vma_lookup()`, `find_vma_intersection()`,
-//! `find_vma_prev()` (and its `prev`), `find_extend_vma()`, the VMA iterators
-//! (`for_each_vma`, `vma_next`, …), `mm->mmap` / `vm_next` / `vm_prev`, the `vmas` array
-//! filled by `get_user_pages*()` before 6.5, and VMA parameters (valid under the caller's
-//! hold until this function releases it).
+//! `find_vma_prev()` (and its `prev`), `find_extend_vma()`, `lock_mm_and_find_vma()`,
+//! `expand_stack()`, the VMA and maple-tree iterators (`for_each_vma`, `vma_next`,
+//! `mas_find`, …), `mm->mmap` / `vm_next` / `vm_prev`, the `vmas` array filled by
+//! `get_user_pages*()` before 6.5, VMAs returned by functions of the same file (their
+//! summaries), and VMA parameters (valid under the caller's hold until this function
+//! releases it). The list is data: `vma_source` in `rules/vma.toml`.
+//!
+//! Releases are the mmap_lock unlocks, the GUP and fault calls that may drop the lock
+//! (`locked`, `VM_FAULT_RETRY`, `rules/droppers.toml`), and calls to functions of the same
+//! file that release it, through their summaries (fixtures `callee_release.c`,
+//! `summaries.c`); functions of other files with `--summaries FILE` (`mmlint summarize`;
+//! `testdata/summaries/drv_user.c`).
 //!
 //! ## Example
 //! ```c
@@ -40,8 +48,22 @@
 //! (`get_file(vma->vm_file)`). After re-taking the lock, look the VMA up again.
 //!
 //! ## Known limitations
-//! Only explicit releases in the function are seen (no summaries of callees yet); VMAs
-//! stored in structures are not tracked.
+//! Each is a function of `testdata/rules/dangling-vma/limitations.c`, unless said otherwise.
+//! - Only VMAs held in local variables are tracked: one stored in a structure or a global
+//!   and used after the unlock is missed (`missed_vma_in_struct_field`,
+//!   `missed_vma_in_global`).
+//! - A release in a function of another file is missed without a summary file, and so is
+//!   one through a function pointer (`missed_release_in_other_file`,
+//!   `missed_release_through_function_pointer`).
+//! - A callee that releases the lock on some of its paths only, with nothing the caller can
+//!   test telling which, leaves the lock "maybe held", and a maybe is not reported
+//!   (`missed_callee_releases_on_some_paths`).
+//! - Per-VMA locks (6.4+: `lock_vma_under_rcu()`, `vma_end_read()`) are not modelled
+//!   (`missed_use_after_vma_end_read`).
+//! - mmlint cannot know that nobody else can unmap: `exit_mmap()` runs when the mm has no
+//!   users left, and its uses of the first VMA after `mmap_read_unlock()` are reported
+//!   although they are safe (docs/triage/linux-6.1.md, reports 3–6). Suppress such a
+//!   report with an `mmlint-ignore` comment that says why.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, VmaUse};

@@ -61,6 +61,14 @@
 //! ## Fix safety
 //! Case 1 is exact. Case 2 leaves an error pointer in the page variable when the call
 //! fails, where the old code left it untouched: check that no error path uses it.
+//!
+//! ## Known limitations
+//! The rewrite is mechanical only where it is exact; these are reported with their case
+//! and no fix:
+//! - an array of VMAs (case 3: `testdata/rules/gup-vmas-migration/array.c`);
+//! - a one-VMA call whose result is not simply assigned, or which is the unbraced body of
+//!   an `if` (`one_vma_manual.c`);
+//! - a wrapper's own `vmas` parameter, which its callers pass (`dangling.c`).
 
 use std::ops::Range;
 

@@ -24,6 +24,17 @@
 //! `vmas`, or drop `vmas` and look the VMA up under the lock after the call
 //! (`vma_lookup(mm, addr)`), which is what Linux 6.5 made every caller do
 //! (`get_user_page_vma_remote()` for the single-page case).
+//!
+//! ## Known limitations
+//! - Only a `vmas` and a `locked` that are provably non-NULL at the call count (an array or
+//!   `&local`): a wrapper that forwards its caller's parameters is not reported
+//!   (`testdata/rules/gup-vmas-unlockable/wrappers.c`, `ok_forwarding_wrapper`; it was a
+//!   false positive on `mm/gup.c` `__get_user_pages_remote()`, docs/triage/linux-6.1.md),
+//!   and neither is a caller of a wrapper of the same file that passes both
+//!   (`testdata/rules/mmap-lock-leak/limitations.c`, `fp_locked_through_a_wrapper`).
+//! - `FOLL_UNLOCKABLE` counts only when it is written in the call's `gup_flags` argument,
+//!   not when it comes through a variable (`limitations.c`,
+//!   `missed_unlockable_flag_in_a_variable`).
 
 use mmlint_diagnostics::{Diagnostic, Severity};
 use mmlint_domains::Event;

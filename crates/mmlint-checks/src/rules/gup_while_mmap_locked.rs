@@ -28,6 +28,18 @@
 //! ret = get_user_pages(addr, 1, FOLL_WRITE, &page, NULL);
 //! mmap_read_unlock(current->mm);
 //! ```
+//!
+//! The variants that take the lock are `takes_lock` in `rules/gup.toml`.
+//!
+//! ## Known limitations
+//! - Only a hold this function took counts: calling a `_fast` variant while the caller holds
+//!   the lock (even asserted with `mmap_assert_locked()`) is missed
+//!   (`testdata/rules/gup-while-mmap-locked/limitations.c`,
+//!   `missed_fast_under_callers_lock`).
+//! - These variants lock `current->mm`. A hold counts when its mm is `current->mm` as
+//!   written, or a local copy of it (`fast_and_unlocked.c`,
+//!   `bad_gup_unlocked_under_alias`); an mm parameter is another mm, even when the caller
+//!   passes `current->mm` (`fast_and_unlocked.c`, `ok_gup_fast_other_mm`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::Event;

@@ -34,6 +34,25 @@
 //!         goto out_unlock;
 //! }
 //! ```
+//!
+//! ## Known limitations
+//! Each is a function of `testdata/rules/mmap-lock-leak/limitations.c`, unless said
+//! otherwise.
+//! - Returns of different value classes are trusted to tell the caller whether the lock is
+//!   held, as `mmap_read_lock_killable()`'s 0 and `-EINTR` do: a leak on a return whose
+//!   class differs from the releasing ones, such as a bool function's `false`, is missed
+//!   (`missed_leak_on_false_return`).
+//! - A function that holds the lock at every return is taken for a lock helper, so one that
+//!   never unlocks is not reported (`missed_never_unlocks`; the helpers this must accept
+//!   are in `helpers.c`).
+//! - A release mmlint does not see makes a correct path look like a leak: a callee in
+//!   another file without a summary file, or a release two calls deep through a header
+//!   inline function that names no mmap_lock API (such headers are not lowered):
+//!   `mm/khugepaged.c` `collapse_huge_page()` (docs/triage/linux-6.1.md, report 1).
+//! - A function of the same file that forwards `locked` to GUP: its summary does not say
+//!   that it cleared `*locked` when GUP dropped the lock, so the caller's `if (locked)
+//!   mmap_read_unlock(mm);` is not tied to the release and its return is reported
+//!   (`fp_locked_through_a_wrapper`, a false positive).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, HeldLock, LockKey, Sign};

@@ -24,6 +24,15 @@
 //! mmap_write_unlock(mm);
 //! ```
 //! or `mmap_write_downgrade(mm)` before the part that only needs the read lock.
+//!
+//! ## Known limitations
+//! Each is a function of `testdata/rules/mmap-lock-mode-mismatch/limitations.c`.
+//! - Only holds taken in this function, or by functions of the same file through their
+//!   summaries (`upgrade_fault_path.c`), have a known mode: a release of the caller's hold
+//!   is not checked, even one asserted with `mmap_assert_write_locked()`
+//!   (`missed_read_unlock_of_asserted_write_hold`).
+//! - A hold taken in a function of another file is unseen without a summary file
+//!   (`missed_read_unlock_after_other_file_write_lock`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, HoldMode, Status};

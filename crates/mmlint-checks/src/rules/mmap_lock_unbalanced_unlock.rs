@@ -28,6 +28,16 @@
 //! if (mmap_read_lock_killable(mm))
 //!         return -EINTR;
 //! ```
+//!
+//! ## Known limitations
+//! - The lock's state on entry is unknown, so a release of a lock the caller holds is never
+//!   reported, even when the caller did not hold it
+//!   (`testdata/rules/mmap-lock-unbalanced-unlock/double.c`, `ok_release_callers_lock`).
+//! - A first release in a function of another file is missed without a summary file, and
+//!   the second release then looks like the only one
+//!   (`limitations.c`, `missed_double_unlock_after_other_file_release`). Functions of the
+//!   same file are followed through their summaries
+//!   (`testdata/rules/dangling-vma/summaries.c`, `bad_unlock_ignoring_locked`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, Status};

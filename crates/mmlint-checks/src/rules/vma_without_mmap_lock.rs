@@ -26,6 +26,19 @@
 //!         return -EINTR;
 //! vma = find_vma(mm, addr);
 //! ```
+//!
+//! ## Known limitations
+//! - A lookup in a function that never takes or releases that lock is not reported
+//!   (`testdata/rules/vma-without-mmap-lock/lookup.c`, `ok_find_vma_unknown_entry`).
+//! - Two mm expressions mmlint cannot prove equal are two locks: after releasing `other`,
+//!   a lookup on `mm` is not reported even if the caller passed the same mm twice
+//!   (`lookup.c`, `ok_other_mm_released`). Aliases are followed as for dangling-vma
+//!   (`current->mm`, local copies, `vma->vm_mm`: `testdata/rules/dangling-vma/alias.c`).
+//! - A release in a function of another file is missed without a summary file
+//!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
+//!   file are followed through their summaries, including a callee that looks VMAs up and
+//!   so needs the lock held (`testdata/rules/dangling-vma/summaries.c`,
+//!   `bad_helper_lookup_after_unlock`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, Status};

@@ -1,0 +1,95 @@
+#include <linux/mm.h>
+
+/*
+ * Known limitations of dangling-vma (docs/rules/dangling-vma.md). Each missed_* function
+ * has the bug and is not reported; the day mmlint reports one, this fixture fails and the
+ * rule's doc must change with it.
+ */
+
+struct mmlint_walk {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+};
+
+struct vm_area_struct *mmlint_cached_vma;
+
+/* Defined in another file: without a summary file (mmlint summarize) its release is unseen. */
+void mmlint_other_file_unlock(struct mm_struct *mm);
+
+/* 6.4+ per-VMA locks (declared here: the test headers have the 6.1 API). */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address);
+void vma_end_read(struct vm_area_struct *vma);
+
+/* Only VMAs held in local variables are tracked: not one stored in a structure. */
+unsigned long missed_vma_in_struct_field(struct mmlint_walk *w, unsigned long addr)
+{
+	mmap_read_lock(w->mm);
+	w->vma = find_vma(w->mm, addr);
+	mmap_read_unlock(w->mm);
+	return w->vma ? w->vma->vm_start : 0;	/* dangling, not reported */
+}
+
+/* Nor one stored in a global. */
+unsigned long missed_vma_in_global(struct mm_struct *mm, unsigned long addr)
+{
+	mmap_read_lock(mm);
+	mmlint_cached_vma = find_vma(mm, addr);
+	mmap_read_unlock(mm);
+	return mmlint_cached_vma ? mmlint_cached_vma->vm_start : 0;	/* dangling, not reported */
+}
+
+/* A release in a function of another file, with no summary file given. */
+unsigned long missed_release_in_other_file(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	mmlint_other_file_unlock(mm);
+	return vma ? vma->vm_start : 0;	/* dangling, not reported */
+}
+
+/* A release through a function pointer. */
+unsigned long missed_release_through_function_pointer(struct mm_struct *mm, unsigned long addr,
+						       void (*release)(struct mm_struct *))
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	release(mm);
+	return vma ? vma->vm_start : 0;	/* dangling when release unlocks, not reported */
+}
+
+static void mmlint_unlock_if(struct mm_struct *mm, int drop)
+{
+	if (drop)
+		mmap_read_unlock(mm);
+}
+
+/*
+ * A callee that releases the lock on some of its paths, with nothing the caller can test
+ * (return value, out-parameter) telling which: the lock is "maybe held" after the call,
+ * and a maybe silences rather than guesses.
+ */
+unsigned long missed_callee_releases_on_some_paths(struct mm_struct *mm, unsigned long addr,
+						    int drop)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	mmlint_unlock_if(mm, drop);
+	return vma ? vma->vm_start : 0;	/* dangling when drop != 0, not reported */
+}
+
+/* Per-VMA locks (6.4+) are not modelled: only mmap_lock holds end a VMA's validity. */
+unsigned long missed_use_after_vma_end_read(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = lock_vma_under_rcu(mm, addr);
+
+	if (!vma)
+		return 0;
+	vma_end_read(vma);
+	return vma->vm_start;	/* may be freed, not reported */
+}
