@@ -43,6 +43,8 @@ enum Then {
 fn nvim_available() -> bool {
     Command::new("nvim")
         .arg("--version")
+        // Not even the log file in the user's ~/.cache (see common::isolate_editor).
+        .env("NVIM_LOG_FILE", "/dev/null")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
