@@ -2,7 +2,8 @@
 # (Debian bookworm; run as root or with sudo available).
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-MMLINT := target/release/mmlint
+# cargo builds into $CARGO_TARGET_DIR when it is set.
+MMLINT := $(or $(CARGO_TARGET_DIR),target)/release/mmlint
 
 .PHONY: deps demo test sarif-tools nvim
 
