@@ -31,7 +31,8 @@ use crate::MAX_DISJUNCTS;
 
 use calls::{DropSplit, SummarySplit};
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
-use refine::{place_of, pure_key, refine, restrict};
+use refine::{place_of, refine, restrict};
+use value::pure_key;
 
 /// True when the function touches anything the analysis tracks: a call the rules data
 /// knows, or a VMA-typed variable. Functions that do not are skipped.

@@ -1,12 +1,12 @@
 //! Abstract values: what an expression evaluates to on one path ([`Val`]), the value
-//! classes of integers and how comparisons act on them, constant flag expressions, and
-//! `eval`, which walks an expression applying its side effects.
+//! classes of integers and how comparisons act on them, constant flag expressions, the
+//! expressions that evaluate the same twice ([`pure_key`]), and `eval`, which walks an
+//! expression applying its side effects.
 
 use std::sync::Arc;
 
 use mmlint_ir::{BinOp, Expr, ExprKind, UnOp, VarId};
 
-use super::refine::pure_key;
 use super::LockVma;
 use crate::state::{LockKey, Place, Prov, Sign, State};
 
@@ -373,4 +373,47 @@ impl LockVma<'_> {
             }
         }
     }
+}
+
+/// A span-free rendering of a condition that reads only locals, constants and addresses of
+/// globals, so evaluating it twice without writing those locals gives the same result.
+pub(crate) fn pure_key(e: &Expr) -> Option<String> {
+    if let Some(v) = e.const_value() {
+        return Some(v.to_string());
+    }
+    Some(match &e.kind {
+        ExprKind::Local(v) => format!("v{}", v.0),
+        ExprKind::IntLit(n) | ExprKind::NamedConst { value: n, .. } => n.to_string(),
+        ExprKind::AddrOf(x) => match &x.kind {
+            ExprKind::Global(g) => format!("&{g}"),
+            _ => return None,
+        },
+        ExprKind::Cast(x) => return pure_key(x),
+        // `b->memory`, `ifh->nr_file_filters`: tested twice around a locked region. Like
+        // Smatch, assume nothing but a store to the same place changes it in between.
+        ExprKind::Member { base, field, arrow } => {
+            format!(
+                "{}{}{field}",
+                pure_key(base)?,
+                if *arrow { "->" } else { "." }
+            )
+        }
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => format!("!{}", pure_key(operand)?),
+        ExprKind::Binary { op, lhs, rhs }
+            if op.is_comparison() || matches!(op, BinOp::BitAnd | BinOp::BitOr) =>
+        {
+            format!("({} {:?} {})", pure_key(lhs)?, op, pure_key(rhs)?)
+        }
+        _ => return None,
+    })
+}
+
+pub(crate) fn collect_locals(e: &Expr, out: &mut Vec<VarId>) {
+    if let ExprKind::Local(v) = e.kind {
+        out.push(v);
+    }
+    e.for_each_child(|c| collect_locals(c, out));
 }
