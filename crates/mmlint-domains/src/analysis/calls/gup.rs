@@ -1,0 +1,117 @@
+//! get_user_pages and its variants (`[[gup]]`): the GUP event the checks read, the lock
+//! it needs or takes itself, `locked` (a [`DropSplit`]) and the `vmas` output.
+
+use std::sync::Arc;
+
+use mmlint_ir::{Expr, ExprKind};
+use mmlint_rules::GupFn;
+
+use super::super::value::Val;
+use super::super::{Event, GupCall, LockVma};
+use super::droppers::{DropSplit, Flag};
+use super::out_place;
+use crate::state::{Prov, Sign, State, Status};
+
+impl LockVma<'_> {
+    pub(crate) fn gup_call(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        name: &str,
+        g: &GupFn,
+        args: &[Expr],
+        vals: &[Val],
+    ) -> Val {
+        let lock = match (g.mm_arg, g.vma_arg) {
+            (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()),
+            (None, Some(i)) => vals
+                .get(i)
+                .and_then(|v| v.prov.as_ref())
+                .map(|p| (p.lock.clone(), p.lock.to_string())),
+            (None, None) => Some((Arc::from("current->mm"), "current->mm".to_string())),
+        };
+        // Provably non-NULL: a wrapper forwarding its callers' `vmas` and `locked`
+        // parameters is not the place of the bug.
+        let nonnull = |i: Option<usize>| {
+            i.and_then(|i| vals.get(i))
+                .is_some_and(|v| Sign::NONZERO.contains(v.sign()))
+        };
+        let locked_nonnull = nonnull(g.locked_arg);
+        let unlockable_flag = match (&self.db.unlockable_flag, g.flags_arg) {
+            (Some(flag), Some(i)) => args.get(i).is_some_and(|a| names_global(a, flag)),
+            _ => false,
+        };
+        self.emit(Event::Gup(GupCall {
+            at: e.span.clone(),
+            name: name.to_string(),
+            vmas_nonnull: nonnull(g.vmas_arg),
+            vmas_text: g.vmas_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
+            locked_nonnull,
+            locked_text: g.locked_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
+            unlockable_flag,
+        }));
+        if let Some((key, display)) = &lock {
+            st.lock_mut(key, display);
+            if !locked_nonnull && !g.takes_lock {
+                self.needs_lock(st, key, display, e, name);
+            }
+            if g.takes_lock {
+                let l = &st.locks[key];
+                if let (Status::Held(_), Some(at)) = (&l.status, &l.acquired_at) {
+                    self.emit(Event::TakesHeldLock {
+                        at: e.span.clone(),
+                        call: name.to_string(),
+                        lock_display: l.display.clone(),
+                        held_at: at.clone(),
+                        held_by: l.acquired_by.clone().unwrap_or_default(),
+                    });
+                }
+            }
+            if locked_nonnull && !g.takes_lock {
+                self.drop_split = Some(DropSplit {
+                    lock: key.clone(),
+                    at: e.span.clone(),
+                    flag: g
+                        .locked_arg
+                        .and_then(|i| out_place(&args[i], vals[i].addr_of))
+                        .map_or(Flag::None, Flag::Place),
+                    kept_sign: Sign::ONE,
+                    new_hold_when_kept: self.db.locked_kept_is_new_hold,
+                    kept_acquires: false,
+                    call: self.text(e),
+                });
+            }
+            // The `vmas` output: an array variable, or `&vma` for one page.
+            if let Some(i) = g.vmas_arg {
+                let prov = self.new_vma(st, key, &e.span, "vmas");
+                match (&args[i].strip_casts().kind, vals[i].addr_of) {
+                    (_, Some(v)) => {
+                        st.vmas.insert(v, prov);
+                    }
+                    (ExprKind::Local(v), None) if self.is_vma_ptr(&args[i]) => {
+                        st.vmas.insert(
+                            *v,
+                            Prov {
+                                is_array: true,
+                                ..prov
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Val::default()
+    }
+}
+
+fn names_global(e: &Expr, name: &str) -> bool {
+    if let ExprKind::Global(n) | ExprKind::NamedConst { name: n, .. } = &e.kind {
+        if n == name {
+            return true;
+        }
+    }
+    let mut found = false;
+    e.for_each_child(|c| found = found || names_global(c, name));
+    found
+}

@@ -1,0 +1,142 @@
+//! Lock API calls (`[[lock]]` in the rules data): acquire, release, downgrade, upgrade and
+//! assert, unconditional ones; conditional acquires split the path (`paths`).
+
+use mmlint_ir::{Expr, ExprKind};
+use mmlint_rules::{LockAction, LockFn, LockKind, Mode};
+
+use super::super::value::Val;
+use super::super::{Event, LockVma, ReleaseEvent};
+use crate::state::{HoldMode, LockKey, State, Status};
+
+pub(crate) fn hold(mode: Mode) -> HoldMode {
+    match mode {
+        Mode::Write => HoldMode::Write,
+        _ => HoldMode::Read,
+    }
+}
+
+impl LockVma<'_> {
+    /// A call to the lock API, applied to the lock it names.
+    pub(crate) fn lock_call(&mut self, st: &mut State, e: &Expr, l: &LockFn, vals: &[Val]) -> Val {
+        let Some((key, display)) = self.lock_of_or_held(st, l, e, vals) else {
+            return Val::default();
+        };
+        let text = self.text(e);
+        match l.action {
+            LockAction::Acquire => {
+                let lk = st.lock_mut(&key, &display);
+                lk.status = if l.succeeds_when.is_some() {
+                    // The result is not branched on where the analysis can see it.
+                    Status::Maybe
+                } else {
+                    Status::Held(hold(l.mode))
+                };
+                lk.acquired_at = Some(e.span.clone());
+                lk.acquired_by = Some(text);
+            }
+            LockAction::Release => {
+                let lk = st.lock_mut(&key, &display).clone();
+                self.emit(Event::Release(ReleaseEvent {
+                    at: e.span.clone(),
+                    call: text,
+                    lock_display: lk.display.clone(),
+                    mode: hold(l.mode),
+                    before: lk.status.clone(),
+                    acquired_at: lk.acquired_at.clone(),
+                    acquired_by: lk.acquired_by.clone(),
+                }));
+                let lk = st.lock_mut(&key, &display);
+                lk.status = Status::Released(e.span.clone());
+                st.kill_vmas_of(&key, &e.span);
+            }
+            LockAction::Downgrade => {
+                let lk = st.lock_mut(&key, &display);
+                if lk.status == Status::Held(HoldMode::Write) {
+                    lk.status = if l.succeeds_when.is_some() {
+                        // Downgraded or not, depending on a result nobody tests here.
+                        Status::Maybe
+                    } else {
+                        Status::Held(HoldMode::Read)
+                    };
+                }
+            }
+            LockAction::Upgrade => {
+                // Upgraded or not, depending on a result nobody tests here.
+                let lk = st.lock_mut(&key, &display);
+                if lk.status == Status::Held(HoldMode::Read) {
+                    lk.status = Status::Maybe;
+                }
+            }
+            LockAction::Assert => {
+                if st
+                    .locks
+                    .get(&key)
+                    .is_none_or(|l| l.status == Status::Unknown)
+                {
+                    self.needs.insert(key.clone());
+                }
+                let lk = st.lock_mut(&key, &display);
+                match (&lk.status, l.mode) {
+                    (Status::Unknown | Status::Maybe, Mode::Write) => {
+                        lk.status = Status::Held(HoldMode::Write)
+                    }
+                    (Status::Unknown | Status::Maybe, _) => {
+                        lk.status = Status::Held(HoldMode::Read)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Val::default()
+    }
+
+    /// Names the lock a lock-API call operates on.
+    pub(crate) fn lock_of(
+        &self,
+        l: &LockFn,
+        call: &Expr,
+        args: &[Val],
+    ) -> Option<(LockKey, String)> {
+        let v = args.get(l.lock_arg)?;
+        match l.lock_kind {
+            LockKind::Mm => v.lock.clone().or_else(|| {
+                let ExprKind::Call { args: a, .. } = &call.kind else {
+                    return None;
+                };
+                Some(self.lock_named(a.get(l.lock_arg)?))
+            }),
+            // Only an rwsem reached through the mm's lock field (`&mm->mmap_lock`) is an
+            // mmap_lock; `eval` marks exactly those with the mm's lock.
+            LockKind::Rwsem => v.lock.clone(),
+            LockKind::Vma => v
+                .prov
+                .as_ref()
+                .map(|p| (p.lock.clone(), p.lock.to_string())),
+        }
+    }
+
+    /// [`Self::lock_of`], falling back to the lock this function holds when the argument
+    /// does not say (a VMA the analysis did not see being obtained).
+    pub(crate) fn lock_of_or_held(
+        &self,
+        st: &State,
+        l: &LockFn,
+        call: &Expr,
+        args: &[Val],
+    ) -> Option<(LockKey, String)> {
+        match (self.lock_of(l, call, args), l.lock_kind) {
+            (Some(k), _) => Some(k),
+            (None, LockKind::Vma) => self.held_lock(st),
+            (None, _) => None,
+        }
+    }
+
+    /// The lock a call's VMA belongs to when no argument names the mm: the one this
+    /// function holds (iterators initialised elsewhere).
+    pub(crate) fn held_lock(&self, st: &State) -> Option<(LockKey, String)> {
+        st.locks
+            .iter()
+            .find(|(_, l)| matches!(l.status, Status::Held(_)))
+            .map(|(k, l)| (k.clone(), l.display.clone()))
+    }
+}
