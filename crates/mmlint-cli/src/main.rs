@@ -6,9 +6,11 @@
 mod baseline;
 mod config;
 mod fix;
+mod install_files;
 mod kbuild_check;
 mod lsp_cmd;
 mod summarize;
+mod version;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
@@ -17,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use mmlint_diagnostics::Diagnostic;
 use mmlint_driver::batch::{load_compdb, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
@@ -194,6 +196,9 @@ enum Command {
         #[arg(last = true, value_name = "COMPILER_ARGS")]
         compiler_args: Vec<String>,
     },
+    /// Write the man pages and shell completions into DIR (what `make install` installs).
+    #[command(hide = true)]
+    InstallFiles { dir: PathBuf },
 }
 
 /// 0: no findings; 1: findings; 2: a file could not be analysed, or a usage error.
@@ -212,6 +217,7 @@ const SUBCOMMANDS: &[&str] = &[
     "explain",
     "dump-cfg",
     "lsp",
+    "install-files",
     "help",
 ];
 
@@ -222,6 +228,11 @@ fn main() -> ExitCode {
             || matches!(first.as_str(), "-h" | "--help" | "-V" | "--version");
         if !is_cli {
             return ExitCode::from(kbuild_check::run(&argv[1..]));
+        }
+        // clap's version flag would print a fixed string; this one names the libclang and
+        // the rules data too.
+        if matches!(first.as_str(), "-V" | "--version") {
+            return exit(version::run(&argv[2..]));
         }
     }
     let cli = match Cli::try_parse() {
@@ -254,6 +265,13 @@ fn main() -> ExitCode {
             let run = CheckRun::new(units, compiler_args);
             summarize::run(run, common, &output)
         }
+        Command::InstallFiles { dir } => match install_files::write(Cli::command(), &dir) {
+            Ok(()) => ExitStatus::Clean,
+            Err(e) => {
+                eprintln!("mmlint: error: {}: {e}", dir.display());
+                ExitStatus::ToolError
+            }
+        },
         Command::Rules => {
             let mut text = String::new();
             for m in mmlint_checks::all_rules() {

@@ -39,6 +39,11 @@ impl Frontend {
     pub fn library_path() -> Option<String> {
         loader::library_path()
     }
+
+    /// libclang's own version string (`clang_getClangVersion`), loading it if needed.
+    pub fn libclang_version() -> Result<String, FrontendError> {
+        loader::version().map_err(FrontendError::LibclangUnavailable)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -27,7 +27,23 @@ fn open_once() -> Result<Arc<SharedLibrary>, String> {
     if set_path {
         std::env::remove_var("LIBCLANG_PATH");
     }
-    let lib = lib.map_err(|e| format!("{e} (install libclang-19-dev or set LIBCLANG_PATH)"))?;
+    let lib = lib.map_err(|e| {
+        // clang-sys lists the files it found but could not open; with none, its message
+        // only repeats the search patterns.
+        let e = e.to_string();
+        let why = if e.ends_with("(invalid: [])") {
+            String::new()
+        } else {
+            format!(" ({e})")
+        };
+        match std::env::var_os("LIBCLANG_PATH") {
+            Some(dir) if !set_path => format!(
+                "not found in LIBCLANG_PATH={}: install {PACKAGE} or point LIBCLANG_PATH at the directory holding libclang{why}",
+                Path::new(&dir).display()
+            ),
+            _ => format!("not found: {HINT}{why}"),
+        }
+    })?;
     // The lowering calls these unconditionally; an older libclang would make clang-sys
     // panic at the first call instead of failing here.
     let f = &lib.functions;
@@ -35,12 +51,49 @@ fn open_once() -> Result<Arc<SharedLibrary>, String> {
         || f.clang_getCursorUnaryOperatorKind.is_none()
         || f.clang_Cursor_getVarDeclInitializer.is_none()
     {
+        let version = version_of(&lib).map_or(String::new(), |v| format!(" ({v})"));
         return Err(format!(
-            "{} is older than libclang 17 (install libclang-19-dev or set LIBCLANG_PATH)",
+            "{}{version} is older than libclang 17: {HINT}",
             lib.path().display()
         ));
     }
     Ok(Arc::new(lib))
+}
+
+/// The package that provides the library, for the one-line errors: Debian's and Ubuntu's
+/// runtime package (the -dev package is only needed to build against the headers).
+const PACKAGE: &str = "libclang1-19";
+const HINT: &str = "install libclang1-19 or set LIBCLANG_PATH to the directory holding libclang";
+
+/// clang_getClangVersion() of a library that may not be usable otherwise (every libclang
+/// has it), called through its own function table rather than the thread's.
+fn version_of(lib: &SharedLibrary) -> Option<String> {
+    let f = &lib.functions;
+    let (get, cstr, dispose) = (
+        f.clang_getClangVersion?,
+        f.clang_getCString?,
+        f.clang_disposeString?,
+    );
+    // SAFETY: the three functions come from the same loaded library, and the CXString is
+    // disposed of once, after its text was copied.
+    unsafe {
+        let s = get();
+        let p = cstr(s);
+        let text = (!p.is_null())
+            .then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned());
+        dispose(s);
+        text
+    }
+}
+
+/// clang_getClangVersion() of the library in use ("Debian clang version 19.1.7 (...)").
+pub fn version() -> Result<String, String> {
+    ensure_loaded()?;
+    match LIBRARY.get() {
+        Some(Ok(lib)) => version_of(lib).ok_or_else(|| "clang_getClangVersion failed".to_string()),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err("libclang not loaded".to_string()),
+    }
 }
 
 /// Makes libclang usable on the current thread.

@@ -323,6 +323,11 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in rules files: (name, text), in load order. `mmlint --version` describes them.
+pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
+    BUILTIN
+}
+
 impl ApiDb {
     /// The built-in rules (the repository's `rules/*.toml`).
     pub fn builtin() -> Result<ApiDb, RulesError> {
