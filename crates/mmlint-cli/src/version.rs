@@ -49,7 +49,10 @@ pub(crate) fn run(args: &[String]) -> ExitStatus {
     text += &format!("libclang: {}\n", libclang_line());
     let (rules, status) = match rules_line(&common.rules_dir) {
         Ok(line) => (line, ExitStatus::Clean),
-        Err(e) => (format!("error: {}", crate::one_line(&e)), ExitStatus::ToolError),
+        Err(e) => (
+            format!("error: {}", crate::one_line(&e)),
+            ExitStatus::ToolError,
+        ),
     };
     text += &format!("rules data: {rules}\n");
     crate::print_stdout(&text).max(status)
@@ -79,7 +82,11 @@ fn rules_line(dirs: &[PathBuf]) -> Result<String, String> {
     let mut parts = vec![describe("built-in", &builtin, &mut hash)?];
     for d in dirs {
         db.load_dir(d).map_err(|e| e.to_string())?;
-        parts.push(describe(&d.display().to_string(), &toml_files(d)?, &mut hash)?);
+        parts.push(describe(
+            &d.display().to_string(),
+            &toml_files(d)?,
+            &mut hash,
+        )?);
     }
     Ok(format!(
         "{}; content hash fnv1a64:{:016x}",
@@ -100,7 +107,11 @@ fn toml_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             Ok((name, text))
         })
         .collect()
@@ -109,16 +120,12 @@ fn toml_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
 /// Counts the files and entries of one source of rules data and feeds them to the hash.
 /// An entry is an element of a top-level array (`[[lock]]`, a name in `noreturn = [...]`)
 /// or a top-level setting.
-fn describe(
-    label: &str,
-    files: &[(String, String)],
-    hash: &mut Fnv1a64,
-) -> Result<String, String> {
+fn describe(label: &str, files: &[(String, String)], hash: &mut Fnv1a64) -> Result<String, String> {
     let mut entries = 0;
     for (name, text) in files {
-        let base = Path::new(name).file_name().map_or(name.as_str(), |b| {
-            b.to_str().unwrap_or(name.as_str())
-        });
+        let base = Path::new(name)
+            .file_name()
+            .map_or(name.as_str(), |b| b.to_str().unwrap_or(name.as_str()));
         hash.write(base.as_bytes());
         hash.write(&[0]);
         hash.write(text.as_bytes());

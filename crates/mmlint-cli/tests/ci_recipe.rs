@@ -24,7 +24,9 @@ fn recipe_commands() -> Vec<String> {
         .find("### GitHub code scanning")
         .expect("README.md has a '### GitHub code scanning' section");
     let rest = &readme[start..];
-    let open = rest.find("```yaml\n").expect("the section has a ```yaml block");
+    let open = rest
+        .find("```yaml\n")
+        .expect("the section has a ```yaml block");
     let body = &rest[open + 8..];
     let body = &body[..body.find("```").unwrap()];
     let mut cmds = Vec::new();
@@ -158,7 +160,11 @@ fn the_recipes_commands_run_on_the_prepared_tree() {
             ok(&bash(&checkout, None, &c), &c);
             ran.push(cmd);
         } else if cmd.starts_with("mmlint ") {
-            let o = bash(&checkout, Some(&path), &format!("command -v mmlint && {cmd}"));
+            let o = bash(
+                &checkout,
+                Some(&path),
+                &format!("command -v mmlint && {cmd}"),
+            );
             let c = cmd.clone();
             ok(&o, &c);
             assert_eq!(
@@ -193,10 +199,7 @@ fn the_recipes_commands_run_on_the_prepared_tree() {
         mm_units.len()
     );
     let err = text(&check_out.stderr);
-    let want = format!(
-        "mmlint: {n} TUs in ",
-        n = mm_units.len()
-    );
+    let want = format!("mmlint: {n} TUs in ", n = mm_units.len());
     assert!(err.contains(&want), "wants '{want}':\n{err}");
     assert!(
         err.contains(&format!(": {} analyzed, 0 failed", mm_units.len())),

@@ -82,8 +82,7 @@ fn blocks(file: &str, src: &str) -> Vec<Block> {
         let mut j = i + 1;
         while j < lines.len() {
             let t = lines[j].trim_start();
-            if t.starts_with(&run) && t.trim_end().chars().all(|c| c == run.as_bytes()[0] as char)
-            {
+            if t.starts_with(&run) && t.trim_end().chars().all(|c| c == run.as_bytes()[0] as char) {
                 break;
             }
             // Blocks inside list items are indented as their fence is.

@@ -77,7 +77,11 @@ fn install_with_destdir_puts_binary_man_pages_and_completions_under_prefix() {
     let prefix = dest.join("usr/local");
     let mut want = installed_files(&prefix);
     want.sort();
-    assert_eq!(files_under(&dest), want, "exactly these files are installed");
+    assert_eq!(
+        files_under(&dest),
+        want,
+        "exactly these files are installed"
+    );
 
     let bin = prefix.join("bin/mmlint");
     use std::os::unix::fs::PermissionsExt;
@@ -93,7 +97,10 @@ fn install_with_destdir_puts_binary_man_pages_and_completions_under_prefix() {
     // command really has.
     let man1 = prefix.join("share/man/man1");
     let main_page = std::fs::read_to_string(man1.join("mmlint.1")).unwrap();
-    assert!(main_page.starts_with(".ie \\n(.g .ds Aq"), "roff: {main_page}");
+    assert!(
+        main_page.starts_with(".ie \\n(.g .ds Aq"),
+        "roff: {main_page}"
+    );
     assert!(main_page.contains(".TH mmlint 1"), "{main_page}");
     assert!(main_page.contains("EXIT STATUS"), "{main_page}");
     assert!(main_page.contains("LIBCLANG_PATH"), "{main_page}");
@@ -132,14 +139,16 @@ fn install_with_destdir_puts_binary_man_pages_and_completions_under_prefix() {
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}{}", text(&o.stderr));
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("complete ") && lines[0].ends_with(" -F _mmlint mmlint"), "{out}");
+    assert!(
+        lines[0].starts_with("complete ") && lines[0].ends_with(" -F _mmlint mmlint"),
+        "{out}"
+    );
     assert_eq!(lines[1].trim(), "check", "{out}");
     assert_eq!(lines[2].trim(), "--exit-zero", "{out}");
     let zsh = std::fs::read_to_string(prefix.join("share/zsh/site-functions/_mmlint")).unwrap();
     assert!(zsh.starts_with("#compdef mmlint"), "{zsh}");
-    let fish =
-        std::fs::read_to_string(prefix.join("share/fish/vendor_completions.d/mmlint.fish"))
-            .unwrap();
+    let fish = std::fs::read_to_string(prefix.join("share/fish/vendor_completions.d/mmlint.fish"))
+        .unwrap();
     assert!(fish.contains("complete -c mmlint"), "{fish}");
 }
 
@@ -156,7 +165,11 @@ fn install_honours_prefix_and_uninstall_removes_every_file() {
     want.sort();
     assert_eq!(files_under(&dest), want);
     make(&[&["uninstall"], &vars[..]].concat());
-    assert_eq!(files_under(&dest), Vec::<PathBuf>::new(), "uninstall left files");
+    assert_eq!(
+        files_under(&dest),
+        Vec::<PathBuf>::new(),
+        "uninstall left files"
+    );
 }
 
 /// The docs say `make C=1 CHECK=mmlint`: with the installed binary first on PATH, `mmlint`
@@ -181,8 +194,15 @@ fn installed_binary_on_path_works_as_kbuild_check() {
         .output()
         .unwrap();
     let (out, err) = (text(&o.stdout), text(&o.stderr));
-    assert_eq!(o.status.code(), Some(0), "a finding never fails the build: {err}");
-    assert_eq!(out.lines().next(), Some(bin.join("mmlint").to_str().unwrap()));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a finding never fails the build: {err}"
+    );
+    assert_eq!(
+        out.lines().next(),
+        Some(bin.join("mmlint").to_str().unwrap())
+    );
     assert!(
         err.contains("testdata/demo/demo.c:30:25: warning: VMA 'vma' used after mmap_lock"),
         "{err}"

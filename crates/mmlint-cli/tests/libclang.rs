@@ -53,7 +53,10 @@ fn assert_one_line_error(o: &Output, what: &str, want: &[&str]) {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{what}: {err}");
     assert_eq!(err.lines().count(), 1, "{what}: one line:\n{err}");
-    assert!(err.starts_with("mmlint: error: libclang unavailable: "), "{what}: {err}");
+    assert!(
+        err.starts_with("mmlint: error: libclang unavailable: "),
+        "{what}: {err}"
+    );
     for w in want {
         assert!(err.contains(w), "{what}: wants '{w}': {err}");
     }

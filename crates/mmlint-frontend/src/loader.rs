@@ -79,8 +79,8 @@ fn version_of(lib: &SharedLibrary) -> Option<String> {
     unsafe {
         let s = get();
         let p = cstr(s);
-        let text = (!p.is_null())
-            .then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned());
+        let text =
+            (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned());
         dispose(s);
         text
     }
