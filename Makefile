@@ -13,7 +13,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: all deps demo test sarif-tools nvim old-libclang install uninstall
+.PHONY: all deps demo test sarif-tools nvim old-libclang install uninstall deb
 
 all: $(MMLINT)
 
@@ -85,6 +85,38 @@ nvim:
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends neovim; \
 	fi
+
+# A Debian package of what `make install` installs under /usr, with dpkg-deb (no packaging
+# tool to install). libclang is loaded at run time, so it is a Depends that no shlibs scan
+# would find; the man pages are gzipped as Debian policy asks.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB := $(dir $(MMLINT))mmlint_$(VERSION)_$(DEB_ARCH).deb
+DEB_COMPRESS := xz
+
+deb: $(MMLINT)
+	@stage=$$(mktemp -d) && trap 'rm -rf "$$stage"' EXIT && \
+	$(MAKE) -s install DESTDIR="$$stage" PREFIX=/usr MMLINT=$(MMLINT) -o $(MMLINT) >/dev/null && \
+	chmod 755 "$$stage" && gzip -9n "$$stage"/usr/share/man/man1/*.1 && \
+	mkdir -p "$$stage/DEBIAN" && \
+	printf '%s\n' \
+		'Package: mmlint' \
+		'Version: $(VERSION)' \
+		'Architecture: $(DEB_ARCH)' \
+		'Maintainer: mmlint developers <mmlint@example.invalid>' \
+		'Depends: libc6 (>= 2.34), libgcc-s1, libclang1-19' \
+		'Section: devel' \
+		'Priority: optional' \
+		"Installed-Size: $$(du -sk "$$stage/usr" | cut -f1)" \
+		'Description: mmap_lock and VMA lifetime checker for Linux kernel C code' \
+		' mmlint parses kernel C files with libclang and reports VMAs used after the' \
+		' mmap_lock hold they came from ended, GUP calls that may drop the lock under' \
+		' a vmas array, leaked and unbalanced mmap_lock holds. It runs as Kbuild'"'"'s' \
+		' checker (make C=1 CHECK=mmlint), over a compile_commands.json, or as a' \
+		' language server.' \
+		>"$$stage/DEBIAN/control" && \
+	dpkg-deb --root-owner-group -Z$(DEB_COMPRESS) --build "$$stage" $(DEB) >/dev/null && \
+	echo "built $(DEB)"
 
 # libclang 14, older than the libclang 17 the frontend needs, for the test that mmlint
 # refuses it in one line (crates/mmlint-cli/tests/libclang.rs).

@@ -208,3 +208,57 @@ fn installed_binary_on_path_works_as_kbuild_check() {
         "{err}"
     );
 }
+
+/// `make deb`: a Debian package of the same files under /usr, depending on libclang1-19
+/// (loaded at run time, so no shlibs scan would find it).
+#[test]
+fn make_deb_packages_the_installed_files_and_depends_on_libclang() {
+    if Command::new("dpkg-deb").arg("--version").output().is_err() {
+        eprintln!("skipping make_deb: no dpkg-deb (not Debian)");
+        return;
+    }
+    let d = tempdir("install-deb");
+    let deb = d.join("mmlint.deb");
+    // Uncompressed: xz on the debug binary would take minutes.
+    make(&["deb", &format!("DEB={}", deb.display()), "DEB_COMPRESS=none"]);
+    let info = Command::new("dpkg-deb").arg("-f").arg(&deb).output().unwrap();
+    let control = text(&info.stdout);
+    assert!(info.status.success(), "{}", text(&info.stderr));
+    assert!(control.contains("Package: mmlint\n"), "{control}");
+    assert!(
+        control.contains(&format!("Version: {}\n", env!("CARGO_PKG_VERSION"))),
+        "{control}"
+    );
+    let depends = control
+        .lines()
+        .find_map(|l| l.strip_prefix("Depends: "))
+        .unwrap_or_default();
+    assert!(depends.split(", ").any(|p| p == "libclang1-19"), "{control}");
+
+    let root_dir = d.join("root");
+    let x = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(&deb)
+        .arg(&root_dir)
+        .output()
+        .unwrap();
+    assert!(x.status.success(), "{}", text(&x.stderr));
+    let mut want: Vec<PathBuf> = installed_files(&root_dir.join("usr"))
+        .into_iter()
+        .map(|p| {
+            if p.extension().is_some_and(|e| e == "1") {
+                p.with_extension("1.gz")
+            } else {
+                p
+            }
+        })
+        .collect();
+    want.sort();
+    assert_eq!(files_under(&root_dir), want);
+    let o = Command::new(root_dir.join("usr/bin/mmlint"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(text(&o.stdout).starts_with("mmlint "), "{}", text(&o.stdout));
+}
