@@ -220,8 +220,16 @@ fn make_deb_packages_the_installed_files_and_depends_on_libclang() {
     let d = tempdir("install-deb");
     let deb = d.join("mmlint.deb");
     // Uncompressed: xz on the debug binary would take minutes.
-    make(&["deb", &format!("DEB={}", deb.display()), "DEB_COMPRESS=none"]);
-    let info = Command::new("dpkg-deb").arg("-f").arg(&deb).output().unwrap();
+    make(&[
+        "deb",
+        &format!("DEB={}", deb.display()),
+        "DEB_COMPRESS=none",
+    ]);
+    let info = Command::new("dpkg-deb")
+        .arg("-f")
+        .arg(&deb)
+        .output()
+        .unwrap();
     let control = text(&info.stdout);
     assert!(info.status.success(), "{}", text(&info.stderr));
     assert!(control.contains("Package: mmlint\n"), "{control}");
@@ -233,7 +241,10 @@ fn make_deb_packages_the_installed_files_and_depends_on_libclang() {
         .lines()
         .find_map(|l| l.strip_prefix("Depends: "))
         .unwrap_or_default();
-    assert!(depends.split(", ").any(|p| p == "libclang1-19"), "{control}");
+    assert!(
+        depends.split(", ").any(|p| p == "libclang1-19"),
+        "{control}"
+    );
 
     let root_dir = d.join("root");
     let x = Command::new("dpkg-deb")
@@ -260,5 +271,9 @@ fn make_deb_packages_the_installed_files_and_depends_on_libclang() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    assert!(text(&o.stdout).starts_with("mmlint "), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).starts_with("mmlint "),
+        "{}",
+        text(&o.stdout)
+    );
 }
