@@ -47,8 +47,19 @@ settings (rule severities, disabled rules, rules\-data directories), looked up f
 .BR mmlint\-lsp (1)
 "#;
 
+/// `mmlint install-files DIR`.
+pub(crate) fn run(cmd: clap::Command, dir: &Path) -> crate::ExitStatus {
+    match write(cmd, dir) {
+        Ok(()) => crate::ExitStatus::Clean,
+        Err(e) => {
+            eprintln!("mmlint: error: {}: {e}", dir.display());
+            crate::ExitStatus::ToolError
+        }
+    }
+}
+
 /// Writes the man pages and completions of `cmd` under `dir`.
-pub(crate) fn write(cmd: clap::Command, dir: &Path) -> std::io::Result<()> {
+fn write(cmd: clap::Command, dir: &Path) -> std::io::Result<()> {
     let man = dir.join("man1");
     let completions = dir.join("completions");
     std::fs::create_dir_all(&man)?;

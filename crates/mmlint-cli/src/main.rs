@@ -265,13 +265,7 @@ fn main() -> ExitCode {
             let run = CheckRun::new(units, compiler_args);
             summarize::run(run, common, &output)
         }
-        Command::InstallFiles { dir } => match install_files::write(Cli::command(), &dir) {
-            Ok(()) => ExitStatus::Clean,
-            Err(e) => {
-                eprintln!("mmlint: error: {}: {e}", dir.display());
-                ExitStatus::ToolError
-            }
-        },
+        Command::InstallFiles { dir } => install_files::run(Cli::command(), &dir),
         Command::Rules => {
             let mut text = String::new();
             for m in mmlint_checks::all_rules() {
