@@ -2,6 +2,8 @@
 //! `--config`). Unknown keys are errors naming the key and its line.
 //!
 //! ```toml
+//! kernel_version = "6.12"                # else read from the tree (docs/api-data.md)
+//!
 //! [rules]
 //! disable = ["mmap-lock-leak"]
 //! enable = ["gup-vmas-migration"]        # rules that are off by default
@@ -26,6 +28,9 @@ struct File {
     doc_url: Option<String>,
     #[serde(default)]
     rules: Rules,
+    /// The kernel analysed, for the rules data's version ranges.
+    #[serde(default, alias = "kernel_version")]
+    kernel_version: Option<mmlint_rules::KernelVersion>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -50,6 +55,7 @@ pub struct Config {
     pub severity: BTreeMap<String, mmlint_diagnostics::Severity>,
     /// Where the rule pages are published (checked by [`doc_url`]).
     pub doc_url: Option<String>,
+    pub kernel_version: Option<mmlint_rules::KernelVersion>,
 }
 
 /// Checks a `doc-url` / `--doc-url` value: an absolute URL (`scheme://…`), since it ends up
@@ -153,6 +159,7 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
             .map(|d| dir.join(d))
             .collect(),
         severity,
+        kernel_version: raw.kernel_version,
     })
 }
 

@@ -60,7 +60,11 @@ pub fn run(a: FixArgs) -> ExitStatus {
             .disable
             .extend(all.into_iter().filter(|id| !a.rule.contains(id)));
     }
-    let mut cfg = match setup(&common) {
+    let hint = crate::TreeHint {
+        compdb: a.units.compdb.as_deref(),
+        clang_args: &a.compiler_args,
+    };
+    let mut cfg = match setup(&common, hint) {
         Ok(cfg) => cfg,
         Err(s) => return s,
     };

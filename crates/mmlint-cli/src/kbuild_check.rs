@@ -6,7 +6,8 @@
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`,
 //! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
-//! `mmlint summarize`).
+//! `mmlint summarize`), `--kernel-version=X.Y` (otherwise read from the tree's
+//! include/generated/uapi/linux/version.h: CHECK runs at the tree's root).
 
 use std::collections::HashSet;
 use std::io;
@@ -27,6 +28,7 @@ const OWN_WITH_VALUE: &[&str] = &[
     "--enable=RULE",
     "--rules-dir=DIR",
     "--summaries=FILE",
+    "--kernel-version=X.Y",
 ];
 
 /// Every C file on the command line, in order. Kbuild passes one, but a hand-written call
@@ -69,6 +71,13 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             opts.common.rules_dir.push(PathBuf::from(d));
         } else if let Some(f) = a.strip_prefix("--summaries=") {
             opts.common.summaries = Some(PathBuf::from(f));
+        } else if let Some(v) = a.strip_prefix("--kernel-version=") {
+            opts.common.kernel_version = Some(v.parse().map_err(|e| {
+                format!(
+                    "--kernel-version: {e}{}",
+                    if from_env { " (in MMLINT_FLAGS)" } else { "" }
+                )
+            })?);
         } else if let Some(form) = OWN_WITH_VALUE.iter().find(|f| {
             let name = f.split('=').next().unwrap_or(f);
             a == name || a.starts_with(&format!("{name}="))
@@ -115,7 +124,12 @@ pub fn run(args: &[String]) -> u8 {
         );
         return ExitStatus::ToolError as u8;
     }
-    let cfg = match setup(&opts.common) {
+    // CHECK runs at the tree's root, where the version header is.
+    let hint = crate::TreeHint {
+        compdb: None,
+        clang_args: &t.args,
+    };
+    let cfg = match setup(&opts.common, hint) {
         Ok(mut cfg) => {
             cfg.clang_args = t.args;
             cfg

@@ -28,7 +28,11 @@ pub fn run(mut a: LspArgs) -> ExitStatus {
         Ok(u) => u,
         Err(st) => return st,
     };
-    let mut cfg = match setup(&a.common) {
+    let hint = crate::TreeHint {
+        compdb: a.compdb.as_deref(),
+        clang_args: &a.compiler_args,
+    };
+    let mut cfg = match setup(&a.common, hint) {
         Ok(cfg) => cfg,
         Err(s) => return s,
     };

@@ -9,6 +9,7 @@ mod fix;
 mod install_files;
 mod kbuild_check;
 mod lsp_cmd;
+mod run_setup;
 mod summarize;
 mod version;
 
@@ -16,7 +17,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -24,7 +24,9 @@ use mmlint_diagnostics::Diagnostic;
 use mmlint_driver::batch::{load_compdb, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
 use mmlint_report::{Failure, Format, RenderCx};
-use mmlint_rules::ApiDb;
+use mmlint_rules::KernelVersion;
+use run_setup::list_rules;
+pub(crate) use run_setup::{setup, TreeHint};
 
 /// Finds mmap_lock / VMA lifetime bugs in Linux kernel C code.
 ///
@@ -50,6 +52,10 @@ struct CommonOpts {
     /// Summaries of functions defined in other files, written by `mmlint summarize`.
     #[arg(long, value_name = "FILE")]
     summaries: Option<PathBuf>,
+    /// The kernel analysed (X.Y or X.Y.Z), for the rules data's version ranges (default:
+    /// mmlint.toml's kernel_version, else the tree's include/generated/uapi/linux/version.h).
+    #[arg(long, value_name = "X.Y")]
+    kernel_version: Option<KernelVersion>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -155,8 +161,16 @@ enum Command {
         #[arg(last = true, value_name = "COMPILER_ARGS")]
         compiler_args: Vec<String>,
     },
-    /// List the rules: id, default level, summary.
-    Rules,
+    /// List the rules: id, default level, summary; with --kernel-version, also the API data
+    /// entries that apply to that kernel.
+    Rules {
+        /// Also list the rules-data entries for this kernel (X.Y or X.Y.Z).
+        #[arg(long, value_name = "X.Y")]
+        kernel_version: Option<KernelVersion>,
+        /// Extra rules-data directory (*.toml), layered over the built-in rules/.
+        #[arg(long, value_name = "DIR")]
+        rules_dir: Vec<PathBuf>,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. dangling-vma.
@@ -266,15 +280,10 @@ fn main() -> ExitCode {
             summarize::run(run, common, &output)
         }
         Command::InstallFiles { dir } => install_files::run(Cli::command(), &dir),
-        Command::Rules => {
-            let mut text = String::new();
-            for m in mmlint_checks::all_rules() {
-                let off = !mmlint_checks::rule_enabled(m.id, &[], &[]);
-                let level = format!("{}{}", m.severity.as_str(), if off { " (off)" } else { "" });
-                text += &format!("{:<28} {:<14} {}\n", m.id, level, m.summary);
-            }
-            print_stdout(&text)
-        }
+        Command::Rules {
+            kernel_version,
+            rules_dir,
+        } => list_rules(kernel_version, &rules_dir),
         Command::Explain { rule } => match mmlint_checks::find_rule_meta(&rule) {
             Some(m) => print_stdout(m.doc),
             None => {
@@ -444,44 +453,6 @@ pub(crate) fn check_writable(path: &Path, what: &str) -> Result<(), ExitStatus> 
     }
 }
 
-/// Validates options, loads rules data and libclang: the work shared by every way of
-/// checking. Errors are printed; the caller gets the exit status.
-pub(crate) fn setup(common: &CommonOpts) -> Result<Config, ExitStatus> {
-    for (opt, rules) in [("--disable", &common.disable), ("--enable", &common.enable)] {
-        for r in rules {
-            if mmlint_checks::find_rule_meta(r).is_none() {
-                eprintln!("mmlint: error: unknown rule '{r}' in {opt} (see `mmlint rules`)");
-                return Err(ExitStatus::ToolError);
-            }
-        }
-    }
-    let mut db = ApiDb::builtin().map_err(|e| {
-        eprintln!("mmlint: error: built-in rules: {e}");
-        ExitStatus::ToolError
-    })?;
-    for d in &common.rules_dir {
-        db.load_dir(d).map_err(|e| {
-            crate::error_line(&e);
-            ExitStatus::ToolError
-        })?;
-    }
-    if let Err(e) = mmlint_frontend::Frontend::ensure_loaded() {
-        crate::error_line(&e);
-        return Err(ExitStatus::ToolError);
-    }
-    let mut cfg = Config::new(db);
-    cfg.disabled = common.disable.clone();
-    cfg.enabled = common.enable.clone();
-    if let Some(p) = &common.summaries {
-        let s = mmlint_driver::summary_file::load(p).map_err(|e| {
-            crate::error_line(&e);
-            ExitStatus::ToolError
-        })?;
-        cfg.summaries = Some(Arc::new(s));
-    }
-    Ok(cfg)
-}
-
 /// Keeps the diagnostics not seen before in this run (a header's inline function is
 /// analysed once per including file but reported once) and not suppressed.
 fn fresh(
@@ -569,6 +540,9 @@ pub(crate) fn layer_settings(
         crate::error_line(&e);
         ExitStatus::ToolError
     })?;
+    if common.kernel_version.is_none() {
+        common.kernel_version = settings.kernel_version;
+    }
     common.disable.extend(settings.disable.iter().cloned());
     common.enable.extend(settings.enable.iter().cloned());
     common
@@ -606,7 +580,11 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         Ok(u) => u,
         Err(st) => return st,
     };
-    let cfg = match setup(&common) {
+    let hint = TreeHint {
+        compdb: run.compdb.as_deref(),
+        clang_args: &run.compiler_args,
+    };
+    let cfg = match setup(&common, hint) {
         Ok(mut cfg) => {
             cfg.clang_args = run.compiler_args.clone();
             cfg.report_unused_suppressions = o.report_unused_suppressions;
@@ -763,6 +741,7 @@ struct BatchSummary {
     total: usize,
     jobs: usize,
     wall: f64,
+    kernel: Option<String>,
 }
 
 impl BatchSummary {
@@ -778,6 +757,12 @@ impl BatchSummary {
         for f in failures {
             eprintln!("mmlint:   failed: {}: {}", f.path, f.reason);
         }
+        eprintln!(
+            "mmlint: rules data for {}",
+            self.kernel
+                .as_deref()
+                .unwrap_or("an unknown kernel (all versions)")
+        );
         let findings: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
         eprintln!(
             "mmlint: findings: {}",
@@ -870,6 +855,7 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
         total,
         jobs,
         wall: start.elapsed().as_secs_f64(),
+        kernel: cfg.kernel.clone(),
     };
     Ok((
         results

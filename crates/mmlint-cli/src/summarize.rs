@@ -15,7 +15,11 @@ pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
     if let Err(st) = crate::layer_settings(None, &mut common) {
         return st;
     }
-    let mut cfg = match setup(&common) {
+    let hint = crate::TreeHint {
+        compdb: run.compdb.as_deref(),
+        clang_args: &run.compiler_args,
+    };
+    let mut cfg = match setup(&common, hint) {
         Ok(c) => c,
         Err(s) => return s,
     };

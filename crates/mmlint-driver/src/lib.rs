@@ -5,6 +5,7 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
+pub mod kernel_version;
 pub mod summary_file;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
@@ -37,6 +38,9 @@ pub struct Config {
     pub report_unused_suppressions: bool,
     /// Summaries of functions defined in other units (`mmlint summarize`).
     pub summaries: Option<Arc<Summaries>>,
+    /// The kernel the rules data was selected for and where that came from, for the run's
+    /// summary line (`None`: unknown, every version's entries apply).
+    pub kernel: Option<String>,
 }
 
 impl Config {
@@ -54,6 +58,7 @@ impl Config {
             enabled: vec![],
             report_unused_suppressions: false,
             summaries: None,
+            kernel: None,
         }
     }
 }

@@ -8,207 +8,24 @@
 //! **Invariant:** every table handed out has been validated: argument indices fit the
 //! declared arity, names are unique per (name, arity), enums are known words.
 
+mod entries;
+mod select;
+mod shapes;
+mod version;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use mmlint_ir::Ty;
 use serde::Deserialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LockAction {
-    Acquire,
-    Release,
-    Downgrade,
-    /// Read → write without releasing (`mmap_upgrade_trylock`, 6.4+ fault path): only as a
-    /// conditional operation.
-    Upgrade,
-    Assert,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    Read,
-    Write,
-    Any,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LockKind {
-    /// The argument is the `struct mm_struct *`.
-    Mm,
-    /// The argument is the semaphore, `&mm->mmap_lock`.
-    Rwsem,
-    /// The argument is a VMA; the lock is its mm's.
-    Vma,
-}
-
-/// The return value that means a conditional lock operation happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SucceedsWhen {
-    /// 0 (killable acquires: -EINTR otherwise).
-    Zero,
-    /// non-zero (trylocks).
-    Nonzero,
-    /// exactly 1 (munmap helpers return 1 when they downgraded, 0 or -errno otherwise).
-    One,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LockFn {
-    pub name: String,
-    pub action: LockAction,
-    pub mode: Mode,
-    pub lock_arg: usize,
-    pub lock_kind: LockKind,
-    /// For a conditional acquire or downgrade: the return value meaning it happened.
-    #[serde(default)]
-    pub succeeds_when: Option<SucceedsWhen>,
-    /// The operation can only happen when this argument is non-zero (`downgrade` flag).
-    #[serde(default)]
-    pub only_if_arg: Option<usize>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VmaSource {
-    pub name: String,
-    #[serde(default)]
-    pub mm_arg: Option<usize>,
-    #[serde(default)]
-    pub iter_arg: Option<usize>,
-    #[serde(default)]
-    pub out_args: Vec<usize>,
-    /// Returns a VMA with the read lock held (taken, or dropped and re-taken inside: earlier
-    /// VMAs are stale), or NULL with the lock released (`lock_mm_and_find_vma`, 6.1.37+
-    /// `expand_stack`).
-    #[serde(default)]
-    pub null_releases: bool,
-    /// The call takes the lock itself (the caller must not hold it).
-    #[serde(default)]
-    pub takes_lock: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VmaField {
-    pub record: String,
-    pub field: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pin {
-    pub name: String,
-    pub arg: usize,
-}
-
-/// `handle_mm_fault()`: the result's retry/completed bits say the lock was released.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultHandler {
-    pub name: String,
-    pub vma_arg: usize,
-    #[serde(default)]
-    pub flags_arg: Option<usize>,
-    #[serde(default)]
-    pub allow_retry_flag: Option<String>,
-    pub retry_flag: String,
-    pub completed_flag: String,
-    #[serde(default)]
-    pub error_flags: Vec<String>,
-}
-
-/// A test true only when a fault result has `implies` set (`fault_signal_pending`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultTest {
-    pub name: String,
-    pub arg: usize,
-    pub implies: String,
-}
-
-/// Returns with the lock held, setting `*flag` when it dropped and re-took it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetakeFlag {
-    pub name: String,
-    pub mm_arg: usize,
-    pub flag_arg: usize,
-}
-
-/// Returns false when it released the lock of its VMA argument's mm.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReleasedWhenFalse {
-    pub name: String,
-    pub vma_arg: usize,
-}
-
-/// A test for error pointers: `IS_ERR(p)`, `IS_ERR_OR_NULL(p)`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IsErr {
-    pub name: String,
-    pub arg: usize,
-    /// Also true for NULL.
-    #[serde(default)]
-    pub null_too: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GupFn {
-    pub name: String,
-    /// The number of arguments of this signature.
-    pub args: usize,
-    #[serde(default)]
-    pub mm_arg: Option<usize>,
-    /// A VMA argument whose mm is the one GUP works on (mm-internal helpers).
-    #[serde(default)]
-    pub vma_arg: Option<usize>,
-    #[serde(default)]
-    pub flags_arg: Option<usize>,
-    #[serde(default)]
-    pub vmas_arg: Option<usize>,
-    #[serde(default)]
-    pub locked_arg: Option<usize>,
-    #[serde(default)]
-    pub takes_lock: bool,
-    /// The user address, the page count and the `struct page **` output (for rewrites).
-    #[serde(default)]
-    pub start_arg: Option<usize>,
-    #[serde(default)]
-    pub nr_arg: Option<usize>,
-    #[serde(default)]
-    pub pages_arg: Option<usize>,
-    /// How a later kernel removed `vmas` from this signature (rule gup-vmas-migration).
-    #[serde(default)]
-    pub migration: Option<GupMigration>,
-}
-
-/// Linux 6.5 removed the `vmas` argument: the call keeps its name and loses that argument.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GupMigration {
-    /// The kernel version that removed `vmas` (for messages).
-    pub since: String,
-    /// The helper a one-page call with a one-VMA `vmas` becomes, called as
-    /// `helper(mm, start, gup_flags, &vma)` and returning the page or an error pointer
-    /// (`get_user_page_vma_remote`).
-    #[serde(default)]
-    pub single_page: Option<String>,
-    /// Without `single_page`: the lookup that replaces the VMA under the same hold
-    /// (`vma_lookup(mm, start)`), and what drops the page reference when it fails.
-    #[serde(default)]
-    pub lookup: Option<String>,
-    #[serde(default)]
-    pub release_page: Option<String>,
-}
+use entries::NameEntry;
+pub use entries::*;
+pub use select::Role;
+use select::{Entry, Records, Stored};
+use shapes::Named;
+pub use version::{KernelVersion, VersionRange};
 
 /// One rules file as written. Every key is optional so knowledge can be split across files.
 #[derive(Debug, Default, Deserialize)]
@@ -233,9 +50,9 @@ struct RulesFile {
     #[serde(default)]
     pin: Vec<Pin>,
     #[serde(default)]
-    no_deref: Vec<String>,
+    no_deref: Vec<NameEntry>,
     #[serde(default)]
-    noreturn: Vec<String>,
+    noreturn: Vec<NameEntry>,
     #[serde(default)]
     unlockable_flag: Option<String>,
     #[serde(default)]
@@ -243,7 +60,7 @@ struct RulesFile {
     #[serde(default)]
     gup: Vec<GupFn>,
     #[serde(default)]
-    err_ptr: Vec<String>,
+    err_ptr: Vec<NameEntry>,
     #[serde(default)]
     is_err: Vec<IsErr>,
     #[serde(default)]
@@ -255,7 +72,9 @@ struct RulesFile {
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
     #[serde(default)]
-    stable_calls: Vec<String>,
+    stable_calls: Vec<NameEntry>,
+    #[serde(default)]
+    exclusive_mm: Vec<ExclusiveMm>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -274,6 +93,11 @@ impl fmt::Display for RulesError {
 impl std::error::Error for RulesError {}
 
 /// The merged, validated API tables.
+///
+/// Entries may hold for some kernels only (`since`/`until`); [`ApiDb::set_kernel_version`]
+/// says which kernel is analysed. Several entries of one name (and arity, for GUP) may
+/// coexist; a lookup picks one as [`select::pick`] describes. The plain lists below are
+/// those of the selected kernel.
 #[derive(Debug, Clone, Default)]
 pub struct ApiDb {
     pub lock_fields: Vec<String>,
@@ -294,15 +118,31 @@ pub struct ApiDb {
     pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
-    is_err: HashMap<String, IsErr>,
-    fault_handlers: HashMap<String, FaultHandler>,
-    fault_tests: HashMap<String, FaultTest>,
-    retake_flags: HashMap<String, RetakeFlag>,
-    released_when_false: HashMap<String, ReleasedWhenFalse>,
-    locks: HashMap<String, LockFn>,
-    vma_sources: HashMap<String, VmaSource>,
-    pins: HashMap<String, Pin>,
-    gup: HashMap<(String, usize), GupFn>,
+    version: Option<KernelVersion>,
+    /// The `--rules-dir` layer being added (0: built in).
+    layer: u32,
+    names: NameLists,
+    is_err: Table<IsErr>,
+    fault_handlers: Table<FaultHandler>,
+    fault_tests: Table<FaultTest>,
+    retake_flags: Table<RetakeFlag>,
+    released_when_false: Table<ReleasedWhenFalse>,
+    locks: Table<LockFn>,
+    vma_sources: Table<VmaSource>,
+    pins: Table<Pin>,
+    exclusive_mm: Table<ExclusiveMm>,
+    gup: HashMap<(String, usize), Vec<Stored<GupFn>>>,
+}
+
+type Table<E> = HashMap<String, Vec<Stored<E>>>;
+
+/// The plain name lists as written, before a kernel version selects from them.
+#[derive(Debug, Clone, Default)]
+struct NameLists {
+    no_deref: Vec<NameEntry>,
+    noreturn: Vec<NameEntry>,
+    err_ptr: Vec<NameEntry>,
+    stable_calls: Vec<NameEntry>,
 }
 
 /// The repository's `rules/` directory, built in.
@@ -329,7 +169,7 @@ pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
 }
 
 impl ApiDb {
-    /// The built-in rules (the repository's `rules/*.toml`).
+    /// The built-in rules (the repository's `rules/*.toml`), for every kernel.
     pub fn builtin() -> Result<ApiDb, RulesError> {
         let mut db = ApiDb::default();
         for (name, text) in BUILTIN {
@@ -339,7 +179,9 @@ impl ApiDb {
         Ok(db)
     }
 
-    /// Adds every `*.toml` file of `dir` (sorted by name) on top of the current tables.
+    /// Adds every `*.toml` file of `dir` (sorted by name) on top of the current tables, as
+    /// one layer: its entries replace earlier layers' entries of the same name whose
+    /// versions overlap theirs.
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), RulesError> {
         let err = |m: String| RulesError {
             file: dir.display().to_string(),
@@ -351,6 +193,7 @@ impl ApiDb {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
+        self.layer += 1;
         for f in files {
             let text = std::fs::read_to_string(&f).map_err(|e| RulesError {
                 file: f.display().to_string(),
@@ -361,8 +204,38 @@ impl ApiDb {
         self.finish()
     }
 
-    /// Parses and validates one file's text, adding its entries. Later files override
-    /// earlier entries of the same name (and arity, for GUP).
+    /// The kernel analysed: entries outside their `since`/`until` no longer apply. `None`
+    /// (unknown) keeps every entry; a lookup then decides by the callee's declaration, or
+    /// takes the entry that reports less.
+    pub fn set_kernel_version(&mut self, v: Option<KernelVersion>) {
+        self.version = v;
+        self.select_names();
+    }
+
+    pub fn kernel_version(&self) -> Option<KernelVersion> {
+        self.version
+    }
+
+    fn select_names(&mut self) {
+        let v = self.version;
+        let pick = |list: &[NameEntry]| -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for e in list {
+                if v.is_none_or(|v| e.range().contains(v)) && !out.iter().any(|n| n == e.name()) {
+                    out.push(e.name().to_string());
+                }
+            }
+            out
+        };
+        self.no_deref = pick(&self.names.no_deref);
+        self.noreturn = pick(&self.names.noreturn);
+        self.err_ptr = pick(&self.names.err_ptr);
+        self.stable_calls = pick(&self.names.stable_calls);
+    }
+
+    /// Parses and validates one file's text, adding its entries. A later layer's entry
+    /// replaces earlier entries of the same name (and arity, for GUP) whose versions
+    /// overlap its own.
     pub fn add_str(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
         let err = |message: String| RulesError {
             file: file.to_string(),
@@ -378,38 +251,14 @@ impl ApiDb {
                 .unwrap_or_default();
             err(format!("{pos}{}", e.message()))
         })?;
+        let layer = self.layer;
         for l in parsed.lock {
-            if l.succeeds_when.is_some()
-                && !matches!(
-                    l.action,
-                    LockAction::Acquire | LockAction::Downgrade | LockAction::Upgrade
-                )
-            {
-                return Err(err(format!(
-                    "lock '{}': succeeds_when only makes sense for an acquire, a downgrade or an upgrade",
-                    l.name
-                )));
-            }
-            if l.action == LockAction::Upgrade && l.succeeds_when.is_none() {
-                return Err(err(format!(
-                    "lock '{}': an upgrade needs succeeds_when (it can fail)",
-                    l.name
-                )));
-            }
-            if l.mode == Mode::Any && l.action != LockAction::Assert {
-                return Err(err(format!(
-                    "lock '{}': mode \"any\" is only allowed for assertions",
-                    l.name
-                )));
-            }
-            if l.only_if_arg.is_some() && l.succeeds_when.is_none() {
-                return Err(err(format!(
-                    "lock '{}': only_if_arg needs succeeds_when (a conditional operation)",
-                    l.name
-                )));
-            }
-            check_name(&l.name).map_err(&err)?;
-            self.locks.insert(l.name.clone(), l);
+            check_lock(&l).map_err(&err)?;
+            self.locks
+                .entry(l.name.clone())
+                .or_default()
+                .push_entry(l, layer, "lock")
+                .map_err(&err)?;
         }
         for s in parsed.vma_source {
             check_name(&s.name).map_err(&err)?;
@@ -419,70 +268,112 @@ impl ApiDb {
                     s.name
                 )));
             }
-            self.vma_sources.insert(s.name.clone(), s);
+            let name = s.name.clone();
+            self.vma_sources
+                .entry(name)
+                .or_default()
+                .push_entry(s, layer, "vma_source")
+                .map_err(&err)?;
         }
         for p in parsed.pin {
             check_name(&p.name).map_err(&err)?;
-            self.pins.insert(p.name.clone(), p);
+            let name = p.name.clone();
+            self.pins
+                .entry(name)
+                .or_default()
+                .push_entry(p, layer, "pin")
+                .map_err(&err)?;
         }
         for g in parsed.gup {
-            check_name(&g.name).map_err(&err)?;
-            for (what, idx) in [
-                ("mm_arg", g.mm_arg),
-                ("vma_arg", g.vma_arg),
-                ("flags_arg", g.flags_arg),
-                ("vmas_arg", g.vmas_arg),
-                ("locked_arg", g.locked_arg),
-                ("start_arg", g.start_arg),
-                ("nr_arg", g.nr_arg),
-                ("pages_arg", g.pages_arg),
-            ] {
-                if let Some(i) = idx {
-                    if i >= g.args {
-                        return Err(err(format!(
-                            "gup '{}' ({} args): {what} = {i} is out of range",
-                            g.name, g.args
-                        )));
-                    }
-                }
-            }
-            if let Some(m) = &g.migration {
-                check_migration(&g, m).map_err(&err)?;
-            }
-            self.gup.insert((g.name.clone(), g.args), g);
+            check_gup(&g).map_err(&err)?;
+            self.gup
+                .entry((g.name.clone(), g.args))
+                .or_default()
+                .push_entry(g, layer, "gup")
+                .map_err(&err)?;
         }
         for f in parsed.fault_handler {
             check_name(&f.name).map_err(&err)?;
-            self.fault_handlers.insert(f.name.clone(), f);
+            let name = f.name.clone();
+            self.fault_handlers
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "fault_handler")
+                .map_err(&err)?;
         }
         for f in parsed.fault_test {
             check_name(&f.name).map_err(&err)?;
-            self.fault_tests.insert(f.name.clone(), f);
+            let name = f.name.clone();
+            self.fault_tests
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "fault_test")
+                .map_err(&err)?;
         }
         for f in parsed.retake_flag {
             check_name(&f.name).map_err(&err)?;
-            self.retake_flags.insert(f.name.clone(), f);
+            let name = f.name.clone();
+            self.retake_flags
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "retake_flag")
+                .map_err(&err)?;
         }
         for f in parsed.released_when_false {
             check_name(&f.name).map_err(&err)?;
-            self.released_when_false.insert(f.name.clone(), f);
+            let name = f.name.clone();
+            self.released_when_false
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "released_when_false")
+                .map_err(&err)?;
         }
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
-            self.is_err.insert(t.name.clone(), t);
+            let name = t.name.clone();
+            self.is_err
+                .entry(name)
+                .or_default()
+                .push_entry(t, layer, "is_err")
+                .map_err(&err)?;
         }
-        self.err_ptr.extend(parsed.err_ptr);
+        for x in parsed.exclusive_mm {
+            check_name(&x.name).map_err(&err)?;
+            let name = x.name.clone();
+            self.exclusive_mm
+                .entry(name)
+                .or_default()
+                .push_entry(x, layer, "exclusive_mm")
+                .map_err(&err)?;
+        }
+        for f in &parsed.vma_field {
+            range_of(f.since, f.until)
+                .check()
+                .map_err(|m| err(format!("vma_field '{}': {m}", f.field)))?;
+        }
+        for (key, list) in [
+            ("no_deref", &parsed.no_deref),
+            ("noreturn", &parsed.noreturn),
+            ("err_ptr", &parsed.err_ptr),
+            ("stable_calls", &parsed.stable_calls),
+        ] {
+            for n in list {
+                check_name(n.name()).map_err(&err)?;
+                n.range()
+                    .check()
+                    .map_err(|m| err(format!("{key} '{}': {m}", n.name())))?;
+            }
+        }
+        self.names.err_ptr.extend(parsed.err_ptr);
+        self.names.no_deref.extend(parsed.no_deref);
+        self.names.noreturn.extend(parsed.noreturn);
+        self.names.stable_calls.extend(parsed.stable_calls);
+        self.select_names();
         self.lock_fields.extend(parsed.lock_fields);
         self.mm_tree_fields.extend(parsed.mm_tree_fields);
         self.vma_fields.extend(parsed.vma_field);
         self.vma_field_not_derived
             .extend(parsed.vma_field_not_derived);
-        self.no_deref.extend(parsed.no_deref);
-        self.noreturn.extend(parsed.noreturn);
-        for n in &parsed.stable_calls {
-            check_name(n).map_err(&err)?;
-        }
-        self.stable_calls.extend(parsed.stable_calls);
         if let Some(v) = parsed.vma_record {
             self.vma_record = v;
         }
@@ -514,49 +405,91 @@ impl ApiDb {
         Ok(())
     }
 
+    fn records(&self) -> Records<'_> {
+        Records {
+            vma: &self.vma_record,
+            mm: &self.mm_record,
+        }
+    }
+
+    fn lookup<'a, E: Entry>(
+        &'a self,
+        t: &'a Table<E>,
+        name: &str,
+        decl: Option<&[Ty]>,
+    ) -> Option<&'a E> {
+        select::pick(t.get(name)?, self.version, decl, &self.records())
+    }
+
     pub fn lock_fn(&self, name: &str) -> Option<&LockFn> {
-        self.locks.get(name)
+        self.lookup(&self.locks, name, None)
+    }
+    /// [`Self::lock_fn`] for a call whose callee's declared parameter types are known.
+    pub fn lock_fn_at(&self, name: &str, decl: Option<&[Ty]>) -> Option<&LockFn> {
+        self.lookup(&self.locks, name, decl)
     }
     pub fn vma_source(&self, name: &str) -> Option<&VmaSource> {
-        self.vma_sources.get(name)
+        self.lookup(&self.vma_sources, name, None)
+    }
+    pub fn vma_source_at(&self, name: &str, decl: Option<&[Ty]>) -> Option<&VmaSource> {
+        self.lookup(&self.vma_sources, name, decl)
     }
     pub fn pin(&self, name: &str) -> Option<&Pin> {
-        self.pins.get(name)
+        self.lookup(&self.pins, name, None)
     }
     /// The GUP entry for a call of `name` with `nargs` arguments.
     pub fn gup(&self, name: &str, nargs: usize) -> Option<&GupFn> {
-        self.gup.get(&(name.to_string(), nargs))
+        self.gup_at(name, nargs, None)
+    }
+    /// [`Self::gup`] checked against the callee's declared parameter types: 6.1's
+    /// `__gup_longterm_locked` entry (argument 4 `vmas`) does not apply to 6.12's (argument
+    /// 4 `locked`) even with the version unknown.
+    pub fn gup_at(&self, name: &str, nargs: usize, decl: Option<&[Ty]>) -> Option<&GupFn> {
+        let list = self.gup.get(&(name.to_string(), nargs))?;
+        select::pick(list, self.version, decl, &self.records())
     }
     pub fn is_vma_field(&self, record: &str, field: &str) -> bool {
-        self.vma_fields
-            .iter()
-            .any(|f| f.record == record && f.field == field)
-    }
-    pub fn fault_handler(&self, name: &str) -> Option<&FaultHandler> {
-        self.fault_handlers.get(name)
-    }
-    pub fn fault_test(&self, name: &str) -> Option<&FaultTest> {
-        self.fault_tests.get(name)
-    }
-    /// The flag names fault results are tested against: (retry, completed, error flags) of
-    /// every handler.
-    pub fn fault_flags(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
-        self.fault_handlers.values().map(|f| {
-            (
-                f.retry_flag.as_str(),
-                f.completed_flag.as_str(),
-                f.error_flags.as_slice(),
-            )
+        self.vma_fields.iter().any(|f| {
+            f.record == record && f.field == field && self.applies(range_of(f.since, f.until))
         })
     }
+    pub fn fault_handler(&self, name: &str) -> Option<&FaultHandler> {
+        self.lookup(&self.fault_handlers, name, None)
+    }
+    pub fn fault_handler_at(&self, name: &str, decl: Option<&[Ty]>) -> Option<&FaultHandler> {
+        self.lookup(&self.fault_handlers, name, decl)
+    }
+    pub fn fault_test(&self, name: &str) -> Option<&FaultTest> {
+        self.lookup(&self.fault_tests, name, None)
+    }
+    /// The flag names fault results are tested against: (retry, completed, error flags) of
+    /// every handler of the selected kernel.
+    pub fn fault_flags(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
+        self.fault_handlers
+            .values()
+            .flatten()
+            .map(|s| &s.entry)
+            .filter(|f| self.applies(f.range()))
+            .map(|f| {
+                (
+                    f.retry_flag.as_str(),
+                    f.completed_flag.as_str(),
+                    f.error_flags.as_slice(),
+                )
+            })
+    }
     pub fn retake_flag(&self, name: &str) -> Option<&RetakeFlag> {
-        self.retake_flags.get(name)
+        self.lookup(&self.retake_flags, name, None)
     }
     pub fn released_when_false(&self, name: &str) -> Option<&ReleasedWhenFalse> {
-        self.released_when_false.get(name)
+        self.lookup(&self.released_when_false, name, None)
     }
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
-        self.is_err.get(name)
+        self.lookup(&self.is_err, name, None)
+    }
+    /// The mm argument of a function that owns its mm alone (`exit_mmap`).
+    pub fn exclusive_mm(&self, name: &str) -> Option<&ExclusiveMm> {
+        self.lookup(&self.exclusive_mm, name, None)
     }
     pub fn is_err_ptr(&self, name: &str) -> bool {
         self.err_ptr.iter().any(|n| n == name)
@@ -567,38 +500,245 @@ impl ApiDb {
     pub fn is_no_deref(&self, name: &str) -> bool {
         self.no_deref.iter().any(|n| n == name)
     }
+
+    fn applies(&self, r: VersionRange) -> bool {
+        self.version.is_none_or(|v| r.contains(v))
+    }
+
+    /// Names with an entry for the selected kernel in `t`.
+    fn names_in<'a, E: Entry>(&'a self, t: &'a Table<E>) -> impl Iterator<Item = &'a String> {
+        t.iter()
+            .filter(|(_, l)| select::any_in(l, self.version))
+            .map(|(n, _)| n)
+    }
+
     /// Words whose presence in a function's text makes it worth lowering and analysing:
     /// every API name of the tables, the VMA struct tag and the mm fields the analysis
     /// follows.
     pub fn interesting_words(&self) -> Vec<String> {
         let mut w: Vec<String> = self
-            .locks
-            .keys()
-            .chain(self.vma_sources.keys())
-            .chain(self.gup.keys().map(|(n, _)| n))
-            .chain(self.fault_handlers.keys())
-            .chain(self.retake_flags.keys())
-            .chain(self.released_when_false.keys())
+            .names_in(&self.locks)
+            .chain(self.names_in(&self.vma_sources))
+            .chain(
+                self.gup
+                    .iter()
+                    .filter(|(_, l)| select::any_in(l, self.version))
+                    .map(|((n, _), _)| n),
+            )
+            .chain(self.names_in(&self.fault_handlers))
+            .chain(self.names_in(&self.retake_flags))
+            .chain(self.names_in(&self.released_when_false))
             .cloned()
             .collect();
         w.push(self.vma_record.clone());
         w.extend(self.lock_fields.iter().cloned());
         w.extend(self.mm_tree_fields.iter().cloned());
-        w.extend(self.vma_fields.iter().map(|f| f.field.clone()));
+        w.extend(
+            self.vma_fields
+                .iter()
+                .filter(|f| self.applies(range_of(f.since, f.until)))
+                .map(|f| f.field.clone()),
+        );
         w.sort();
         w.dedup();
         w
     }
 
-    /// True when `name` is known to any table: a quick filter for functions worth analysing.
+    /// True when `name` is known to any table for the selected kernel: a quick filter for
+    /// functions worth analysing, and the names whose learned summaries the data overrides.
     pub fn knows(&self, name: &str) -> bool {
-        self.locks.contains_key(name)
-            || self.vma_sources.contains_key(name)
-            || self.fault_handlers.contains_key(name)
-            || self.retake_flags.contains_key(name)
-            || self.released_when_false.contains_key(name)
-            || self.gup.keys().any(|(n, _)| n == name)
+        self.locks
+            .get(name)
+            .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .vma_sources
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .fault_handlers
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .retake_flags
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .released_when_false
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .gup
+                .iter()
+                .any(|((n, _), l)| n == name && select::any_in(l, self.version))
     }
+
+    /// Every entry that applies to the selected kernel, one line each, sorted: what
+    /// `mmlint rules --kernel-version X.Y` prints.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        fn add<E: Entry>(
+            db: &ApiDb,
+            out: &mut Vec<String>,
+            kind: &str,
+            t: &Table<E>,
+            what: impl Fn(&E) -> String,
+        ) {
+            for (name, list) in t {
+                for s in list.iter().filter(|s| db.applies(s.entry.range())) {
+                    out.push(format!(
+                        "{kind:<20} {name:<32} {:<14} {}",
+                        s.entry.range().to_string(),
+                        what(&s.entry)
+                    ));
+                }
+            }
+        }
+        add(self, &mut out, "lock", &self.locks, |l| {
+            format!("{:?} {:?}", l.action, l.mode).to_lowercase()
+        });
+        add(self, &mut out, "vma_source", &self.vma_sources, |s| {
+            if s.null_releases {
+                "NULL: lock released".into()
+            } else {
+                String::new()
+            }
+        });
+        for ((name, args), list) in &self.gup {
+            for s in list.iter().filter(|s| self.applies(s.entry.range())) {
+                let g = &s.entry;
+                let mut what = format!("{args} args");
+                if let Some(i) = g.vmas_arg {
+                    what += &format!(", vmas = {i}");
+                }
+                if let Some(i) = g.locked_arg {
+                    what += &format!(", locked = {i}");
+                }
+                if g.takes_lock {
+                    what += ", takes the lock";
+                }
+                out.push(format!(
+                    "{:<20} {name:<32} {:<14} {what}",
+                    "gup",
+                    g.range().to_string()
+                ));
+            }
+        }
+        add(
+            self,
+            &mut out,
+            "fault_handler",
+            &self.fault_handlers,
+            |_| String::new(),
+        );
+        add(self, &mut out, "retake_flag", &self.retake_flags, |_| {
+            String::new()
+        });
+        add(
+            self,
+            &mut out,
+            "released_when_false",
+            &self.released_when_false,
+            |_| String::new(),
+        );
+        add(self, &mut out, "exclusive_mm", &self.exclusive_mm, |x| {
+            format!("mm = argument {}", x.mm_arg)
+        });
+        add(self, &mut out, "pin", &self.pins, |_| String::new());
+        out.sort();
+        out
+    }
+}
+
+trait PushEntry<E> {
+    fn push_entry(&mut self, e: E, layer: u32, kind: &str) -> Result<(), String>;
+}
+
+impl<E: Entry + Named> PushEntry<E> for Vec<Stored<E>> {
+    fn push_entry(&mut self, e: E, layer: u32, kind: &str) -> Result<(), String> {
+        e.range()
+            .check()
+            .map_err(|m| format!("{kind} '{}': {m}", e.name()))?;
+        select::insert(self, e, layer);
+        Ok(())
+    }
+}
+
+fn range_of(since: Option<KernelVersion>, until: Option<KernelVersion>) -> VersionRange {
+    VersionRange { since, until }
+}
+
+fn check_lock(l: &LockFn) -> Result<(), String> {
+    if l.succeeds_when.is_some()
+        && !matches!(
+            l.action,
+            LockAction::Acquire | LockAction::Release | LockAction::Downgrade | LockAction::Upgrade
+        )
+    {
+        return Err(format!(
+            "lock '{}': succeeds_when only makes sense for an acquire, a release, a downgrade or an upgrade",
+            l.name
+        ));
+    }
+    if l.action == LockAction::Upgrade && l.succeeds_when.is_none() {
+        return Err(format!(
+            "lock '{}': an upgrade needs succeeds_when (it can fail)",
+            l.name
+        ));
+    }
+    if l.mode == Mode::Any && l.action != LockAction::Assert {
+        return Err(format!(
+            "lock '{}': mode \"any\" is only allowed for assertions",
+            l.name
+        ));
+    }
+    if l.only_if_arg.is_some() && l.succeeds_when.is_none() {
+        return Err(format!(
+            "lock '{}': only_if_arg needs succeeds_when (a conditional operation)",
+            l.name
+        ));
+    }
+    if l.failure_asserts.is_some()
+        && !(l.action == LockAction::Acquire && l.succeeds_when == Some(SucceedsWhen::Nonzero))
+    {
+        return Err(format!(
+            "lock '{}': failure_asserts is for trylocks (acquire, succeeds_when = \"nonzero\")",
+            l.name
+        ));
+    }
+    check_name(&l.name)
+}
+
+fn check_gup(g: &GupFn) -> Result<(), String> {
+    check_name(&g.name)?;
+    for (what, idx) in [
+        ("mm_arg", g.mm_arg),
+        ("vma_arg", g.vma_arg),
+        ("flags_arg", g.flags_arg),
+        ("vmas_arg", g.vmas_arg),
+        ("locked_arg", g.locked_arg),
+        ("start_arg", g.start_arg),
+        ("nr_arg", g.nr_arg),
+        ("pages_arg", g.pages_arg),
+    ] {
+        if let Some(i) = idx {
+            if i >= g.args {
+                return Err(format!(
+                    "gup '{}' ({} args): {what} = {i} is out of range",
+                    g.name, g.args
+                ));
+            }
+        }
+    }
+    if g.takes_lock_when_unlocked && g.locked_arg.is_none() {
+        return Err(format!(
+            "gup '{}' ({} args): takes_lock_when_unlocked needs locked_arg",
+            g.name, g.args
+        ));
+    }
+    if let Some(m) = &g.migration {
+        check_migration(g, m)?;
+    }
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<(), String> {
@@ -648,174 +788,4 @@ fn check_migration(g: &GupFn, m: &GupMigration) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builtin_rules_load_and_answer() {
-        let db = ApiDb::builtin().unwrap();
-        let l = db.lock_fn("mmap_read_lock_killable").unwrap();
-        assert_eq!(l.succeeds_when, Some(SucceedsWhen::Zero));
-        assert_eq!(
-            db.gup("get_user_pages_remote", 7).unwrap().locked_arg,
-            Some(6)
-        );
-        assert_eq!(db.gup("get_user_pages_remote", 8).unwrap().mm_arg, Some(1));
-        assert!(db.gup("get_user_pages_remote", 3).is_none());
-        assert_eq!(db.vma_source("find_vma_prev").unwrap().out_args, vec![2]);
-        assert!(db.is_vma_field("vm_area_struct", "vm_next"));
-        assert!(db.knows("find_vma") && !db.knows("printk"));
-    }
-
-    /// A file added to rules/ but not to BUILTIN would silently do nothing.
-    #[test]
-    fn every_rules_file_is_built_in() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| format!("rules/{}", e.unwrap().file_name().to_string_lossy()))
-            .filter(|n| n.ends_with(".toml"))
-            .collect();
-        on_disk.sort();
-        let mut built: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
-        built.sort();
-        assert_eq!(on_disk, built);
-    }
-
-    #[test]
-    fn syntax_error_names_file_and_line() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str(
-                "bad.toml",
-                "lock = [\n  { name = \"x\", action = \"acquire\" ",
-            )
-            .unwrap_err();
-        assert_eq!(e.file, "bad.toml");
-        assert!(e.message.starts_with("line 2"), "{e}");
-    }
-
-    #[test]
-    fn unknown_key_is_an_error() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str(
-                "bad.toml",
-                "lock = [{ name = \"x\", action = \"acquire\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", colour = 1 }]",
-            )
-            .unwrap_err();
-        assert!(e.message.contains("colour"), "{e}");
-    }
-
-    #[test]
-    fn unknown_action_is_an_error() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str(
-                "bad.toml",
-                "lock = [{ name = \"x\", action = \"grab\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\" }]",
-            )
-            .unwrap_err();
-        assert!(
-            e.message.contains("grab") || e.message.contains("unknown variant"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn out_of_range_index_is_an_error() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str(
-                "bad.toml",
-                "gup = [{ name = \"g\", args = 3, vmas_arg = 5 }]",
-            )
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range"
-        );
-    }
-
-    #[test]
-    fn builtin_migrations_are_complete() {
-        let db = ApiDb::builtin().unwrap();
-        let remote = db.gup("get_user_pages_remote", 7).unwrap();
-        let m = remote.migration.as_ref().unwrap();
-        assert_eq!(m.single_page.as_deref(), Some("get_user_page_vma_remote"));
-        assert_eq!((remote.start_arg, remote.pages_arg), (Some(1), Some(4)));
-        let pin = db
-            .gup("pin_user_pages", 5)
-            .unwrap()
-            .migration
-            .clone()
-            .unwrap();
-        assert_eq!(pin.release_page.as_deref(), Some("unpin_user_page"));
-        // Every 6.1 signature with `vmas` has its 6.5 successor (one argument fewer) when
-        // the successor is public API.
-        for (name, args) in [("get_user_pages", 5), ("get_user_pages_remote", 7)] {
-            assert!(db.gup(name, args - 1).unwrap().vmas_arg.is_none());
-        }
-        assert!(db
-            .gup("get_user_pages_remote", 6)
-            .unwrap()
-            .migration
-            .is_none());
-    }
-
-    #[test]
-    fn migration_errors_name_the_entry() {
-        let bad = [
-            (
-                "gup = [{ name = \"g\", args = 3, migration = { since = \"6.5\" } }]",
-                "gup 'g' (3 args): migration needs vmas_arg",
-            ),
-            (
-                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", lookup = \"vma_lookup\" } }]",
-                "lookup and release_page go together",
-            ),
-            (
-                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\" } }]",
-                "a one-page rewrite needs start_arg",
-            ),
-            (
-                "gup = [{ name = \"g\", args = 4, start_arg = 0, nr_arg = 1, flags_arg = 1, pages_arg = 2, vmas_arg = 3, migration = { since = \"6.5\", single_page = \"h\" } }]",
-                "single_page needs mm_arg",
-            ),
-            (
-                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\", lookup = \"l\", release_page = \"r\" } }]",
-                "not both",
-            ),
-            (
-                "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", colour = 1 } }]",
-                "colour",
-            ),
-        ];
-        for (text, want) in bad {
-            let mut db = ApiDb::default();
-            let e = db.add_str("bad.toml", text).unwrap_err();
-            assert!(e.to_string().contains(want), "{text}: {e}");
-        }
-    }
-
-    #[test]
-    fn source_needs_exactly_one_mm_link() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str("bad.toml", "vma_source = [{ name = \"f\" }]")
-            .unwrap_err();
-        assert!(e.message.contains("exactly one"), "{e}");
-    }
-
-    #[test]
-    fn succeeds_when_on_release_is_an_error() {
-        let mut db = ApiDb::default();
-        let e = db
-            .add_str(
-                "bad.toml",
-                "lock = [{ name = \"x\", action = \"release\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", succeeds_when = \"zero\" }]",
-            )
-            .unwrap_err();
-        assert!(e.message.contains("succeeds_when"), "{e}");
-    }
-}
+mod tests;

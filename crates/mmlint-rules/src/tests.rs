@@ -1,0 +1,310 @@
+use super::*;
+use mmlint_ir::Ty;
+
+#[test]
+fn builtin_rules_load_and_answer() {
+    let db = ApiDb::builtin().unwrap();
+    let l = db.lock_fn("mmap_read_lock_killable").unwrap();
+    assert_eq!(l.succeeds_when, Some(SucceedsWhen::Zero));
+    assert_eq!(
+        db.gup("get_user_pages_remote", 7).unwrap().locked_arg,
+        Some(6)
+    );
+    assert_eq!(db.gup("get_user_pages_remote", 8).unwrap().mm_arg, Some(1));
+    assert!(db.gup("get_user_pages_remote", 3).is_none());
+    assert_eq!(db.vma_source("find_vma_prev").unwrap().out_args, vec![2]);
+    assert!(db.is_vma_field("vm_area_struct", "vm_next"));
+    assert!(db.knows("find_vma") && !db.knows("printk"));
+}
+
+/// A file added to rules/ but not to BUILTIN would silently do nothing.
+#[test]
+fn every_rules_file_is_built_in() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| format!("rules/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let mut built: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    built.sort();
+    assert_eq!(on_disk, built);
+}
+
+#[test]
+fn syntax_error_names_file_and_line() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str(
+            "bad.toml",
+            "lock = [\n  { name = \"x\", action = \"acquire\" ",
+        )
+        .unwrap_err();
+    assert_eq!(e.file, "bad.toml");
+    assert!(e.message.starts_with("line 2"), "{e}");
+}
+
+#[test]
+fn unknown_key_is_an_error() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str(
+            "bad.toml",
+            "lock = [{ name = \"x\", action = \"acquire\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", colour = 1 }]",
+        )
+        .unwrap_err();
+    assert!(e.message.contains("colour"), "{e}");
+}
+
+#[test]
+fn unknown_action_is_an_error() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str(
+            "bad.toml",
+            "lock = [{ name = \"x\", action = \"grab\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\" }]",
+        )
+        .unwrap_err();
+    assert!(
+        e.message.contains("grab") || e.message.contains("unknown variant"),
+        "{e}"
+    );
+}
+
+#[test]
+fn out_of_range_index_is_an_error() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str(
+            "bad.toml",
+            "gup = [{ name = \"g\", args = 3, vmas_arg = 5 }]",
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad.toml: gup 'g' (3 args): vmas_arg = 5 is out of range"
+    );
+}
+
+#[test]
+fn builtin_migrations_are_complete() {
+    let db = ApiDb::builtin().unwrap();
+    let remote = db.gup("get_user_pages_remote", 7).unwrap();
+    let m = remote.migration.as_ref().unwrap();
+    assert_eq!(m.single_page.as_deref(), Some("get_user_page_vma_remote"));
+    assert_eq!((remote.start_arg, remote.pages_arg), (Some(1), Some(4)));
+    let pin = db
+        .gup("pin_user_pages", 5)
+        .unwrap()
+        .migration
+        .clone()
+        .unwrap();
+    assert_eq!(pin.release_page.as_deref(), Some("unpin_user_page"));
+    // Every 6.1 signature with `vmas` has its 6.5 successor (one argument fewer) when
+    // the successor is public API.
+    for (name, args) in [("get_user_pages", 5), ("get_user_pages_remote", 7)] {
+        assert!(db.gup(name, args - 1).unwrap().vmas_arg.is_none());
+    }
+    assert!(db
+        .gup("get_user_pages_remote", 6)
+        .unwrap()
+        .migration
+        .is_none());
+}
+
+#[test]
+fn migration_errors_name_the_entry() {
+    let bad = [
+        (
+            "gup = [{ name = \"g\", args = 3, migration = { since = \"6.5\" } }]",
+            "gup 'g' (3 args): migration needs vmas_arg",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", lookup = \"vma_lookup\" } }]",
+            "lookup and release_page go together",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\" } }]",
+            "a one-page rewrite needs start_arg",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 4, start_arg = 0, nr_arg = 1, flags_arg = 1, pages_arg = 2, vmas_arg = 3, migration = { since = \"6.5\", single_page = \"h\" } }]",
+            "single_page needs mm_arg",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", single_page = \"h\", lookup = \"l\", release_page = \"r\" } }]",
+            "not both",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 3, vmas_arg = 2, migration = { since = \"6.5\", colour = 1 } }]",
+            "colour",
+        ),
+    ];
+    for (text, want) in bad {
+        let mut db = ApiDb::default();
+        let e = db.add_str("bad.toml", text).unwrap_err();
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    }
+}
+
+#[test]
+fn source_needs_exactly_one_mm_link() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str("bad.toml", "vma_source = [{ name = \"f\" }]")
+        .unwrap_err();
+    assert!(e.message.contains("exactly one"), "{e}");
+}
+
+#[test]
+fn succeeds_when_on_assert_is_an_error() {
+    let mut db = ApiDb::default();
+    let e = db
+        .add_str(
+            "bad.toml",
+            "lock = [{ name = \"x\", action = \"assert\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", succeeds_when = \"zero\" }]",
+        )
+        .unwrap_err();
+    assert!(e.message.contains("succeeds_when"), "{e}");
+}
+
+fn ty(spelling: &str, ptr_depth: u8, record: Option<&str>, is_scalar: bool) -> Ty {
+    Ty {
+        spelling: spelling.into(),
+        ptr_depth,
+        record: record.map(String::from),
+        is_scalar,
+    }
+}
+
+/// `__gup_longterm_locked`'s 6.1 and 6.12 declarations (6.1 mm/gup.c:2131, 6.12
+/// mm/gup.c:2560): same arity, argument 4 `vmas` or `locked`.
+fn longterm_decl(v612: bool) -> Vec<Ty> {
+    let scalar = || ty("unsigned long", 0, None, true);
+    vec![
+        ty("struct mm_struct *", 1, Some("mm_struct"), false),
+        scalar(),
+        scalar(),
+        ty("struct page **", 2, Some("page"), false),
+        if v612 {
+            ty("int *", 1, None, false)
+        } else {
+            ty("struct vm_area_struct **", 2, Some("vm_area_struct"), false)
+        },
+        ty("unsigned int", 0, None, true),
+    ]
+}
+
+#[test]
+fn version_picks_the_entry() {
+    let mut db = ApiDb::builtin().unwrap();
+    let g = |db: &ApiDb| db.gup("__gup_longterm_locked", 6).cloned().unwrap();
+    db.set_kernel_version(Some("6.12.118".parse().unwrap()));
+    assert_eq!((g(&db).vmas_arg, g(&db).locked_arg), (None, Some(4)));
+    db.set_kernel_version(Some("6.1.192".parse().unwrap()));
+    assert_eq!((g(&db).vmas_arg, g(&db).locked_arg), (Some(4), None));
+    // Entries of other kernels are gone, and so are their names.
+    assert!(db.gup("__get_user_pages", 6).is_none());
+    assert!(!db.knows("do_vmi_munmap"));
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert!(db.knows("do_vmi_munmap") && db.lock_fn("mmap_write_trylock").is_none());
+    assert!(db
+        .interesting_words()
+        .iter()
+        .all(|w| w != "mmap_write_trylock"));
+}
+
+#[test]
+fn declaration_picks_the_entry_when_the_version_is_unknown() {
+    let db = ApiDb::builtin().unwrap();
+    let at = |d: Option<&[Ty]>| db.gup_at("__gup_longterm_locked", 6, d).cloned();
+    let d612 = longterm_decl(true);
+    let d61 = longterm_decl(false);
+    assert_eq!(at(Some(&d612)).unwrap().locked_arg, Some(4));
+    assert_eq!(at(Some(&d61)).unwrap().vmas_arg, Some(4));
+    // Neither: the one that reports less (no `vmas`).
+    assert_eq!(at(None).unwrap().vmas_arg, None);
+    // A declaration no entry fits is another function of that name.
+    let mut other = d612.clone();
+    other[0] = ty("int", 0, None, true);
+    assert!(at(Some(&other)).is_none());
+    // A type the frontend could not describe fits anything.
+    let mut unknown = d61.clone();
+    unknown[4] = Ty::unknown();
+    assert!(at(Some(&unknown)).is_some());
+}
+
+#[test]
+fn a_later_layer_replaces_overlapping_entries_only() {
+    let mut db = ApiDb::builtin().unwrap();
+    db.layer += 1;
+    db.add_str(
+        "mine.toml",
+        "gup = [{ name = \"__gup_longterm_locked\", args = 6, mm_arg = 0, locked_arg = 4, since = \"6.8\" }]",
+    )
+    .unwrap();
+    // The built-in 6.5+ entry overlapped and is replaced; the 6.1 one (until 6.5) stays.
+    let list = &db.gup[&("__gup_longterm_locked".to_string(), 6)];
+    assert_eq!(list.len(), 2);
+    db.set_kernel_version(Some("6.6".parse().unwrap()));
+    assert!(db.gup("__gup_longterm_locked", 6).is_none());
+    db.set_kernel_version(Some("6.4".parse().unwrap()));
+    assert_eq!(
+        db.gup("__gup_longterm_locked", 6).unwrap().vmas_arg,
+        Some(4)
+    );
+}
+
+#[test]
+fn plain_lists_take_ranged_names() {
+    let mut db = ApiDb::builtin().unwrap();
+    db.add_str(
+        "x.toml",
+        "noreturn = [\"plain_exit\", { name = \"old_exit\", until = \"6.2\" }]",
+    )
+    .unwrap();
+    assert!(db.is_noreturn("old_exit") && db.is_noreturn("plain_exit"));
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert!(!db.is_noreturn("old_exit") && db.is_noreturn("plain_exit"));
+}
+
+#[test]
+fn bad_ranges_and_keys_are_errors() {
+    for (text, want) in [
+        (
+            "pin = [{ name = \"p\", arg = 0, since = \"6.5\", until = \"6.1\" }]",
+            "pin 'p': since = \"6.5\" is not before until = \"6.1\"",
+        ),
+        (
+            "pin = [{ name = \"p\", arg = 0, since = \"six\" }]",
+            "'six' is not a kernel version",
+        ),
+        (
+            "lock = [{ name = \"x\", action = \"acquire\", mode = \"read\", lock_arg = 0, lock_kind = \"mm\", failure_asserts = \"write\" }]",
+            "failure_asserts is for trylocks",
+        ),
+        (
+            "gup = [{ name = \"g\", args = 2, takes_lock_when_unlocked = true }]",
+            "takes_lock_when_unlocked needs locked_arg",
+        ),
+    ] {
+        let mut db = ApiDb::default();
+        let e = db.add_str("bad.toml", text).unwrap_err();
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    }
+}
+
+#[test]
+fn describe_lists_what_applies() {
+    let mut db = ApiDb::builtin().unwrap();
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    let lines = db.describe();
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("do_vmi_munmap") && l.contains("6.5+")));
+    assert!(!lines.iter().any(|l| l.contains("mmap_write_trylock")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("exclusive_mm") && l.contains("exit_mmap")));
+}
