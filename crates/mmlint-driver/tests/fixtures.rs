@@ -2,16 +2,20 @@
 //! `// expect: <rule>[, <rule>]` marks on the lines (clang -verify style): a missing and an
 //! unexpected diagnostic both fail, with the source line shown.
 //!
-//! A fixture's first lines may be `// mmlint-args: ARGS` (extra clang arguments) and
+//! A fixture's first lines may be `// mmlint-args: ARGS` (extra clang arguments),
 //! `// mmlint-summaries-from: FILE...` (fixtures beside it whose exported functions'
-//! summaries are given, as `mmlint summarize` would write them for the tree). A rule that
-//! is off by default runs on the fixtures of its own directory, `testdata/rules/<id>/`.
+//! summaries are given, as `mmlint summarize` would write them for the tree) and
+//! `// mmlint-kernel-version: V...` (run once per kernel version V, `unknown` for none, with
+//! `-DMMLINT_KERNEL_6_12` for a 6.12 run so the simulated headers take 6.12's shapes; without
+//! the line, one run with the version unknown). `// expect@V: <rule>` marks a line for the
+//! run of version V only. A rule that is off by default runs on the fixtures of its own
+//! directory, `testdata/rules/<id>/`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use mmlint_driver::{analyze_file, Config, FileOutcome};
-use mmlint_rules::ApiDb;
+use mmlint_rules::{ApiDb, KernelVersion};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -35,12 +39,18 @@ fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// (line, rule) pairs marked in the source.
-fn marks(src: &str) -> BTreeSet<(u32, String)> {
+/// (line, rule) pairs marked in the source for the run of kernel `version` (`unknown`):
+/// `// expect:` marks hold for every run, `// expect@V:` for V's only.
+fn marks(src: &str, version: &str) -> BTreeSet<(u32, String)> {
     let mut set = BTreeSet::new();
+    let versioned = format!("// expect@{version}:");
     for (i, line) in src.lines().enumerate() {
-        if let Some(pos) = line.find("// expect:") {
-            for rule in line[pos + "// expect:".len()..].split(',') {
+        for mark in ["// expect:", versioned.as_str()] {
+            let Some(pos) = line.find(mark) else { continue };
+            let rest = &line[pos + mark.len()..];
+            // The next mark on the line (for another version) ends this one's list.
+            let rest = rest.split("// expect").next().unwrap_or(rest);
+            for rule in rest.split(',') {
                 let rule = rule.trim();
                 if !rule.is_empty() {
                     set.insert((i as u32 + 1, rule.to_string()));
@@ -54,7 +64,7 @@ fn marks(src: &str) -> BTreeSet<(u32, String)> {
 /// The words after `directive` on one of the fixture's first lines.
 fn header(src: &str, directive: &str) -> Vec<String> {
     src.lines()
-        .take(3)
+        .take(4)
         .find_map(|l| l.strip_prefix(directive))
         .map(|a| a.split_whitespace().map(String::from).collect())
         .unwrap_or_default()
@@ -82,19 +92,36 @@ fn fixtures_match_their_marks() {
         "expected the testdata fixtures, found {}",
         files.len()
     );
-    let base = Config::new(ApiDb::builtin().expect("built-in rules"));
+    let builtin = ApiDb::builtin().expect("built-in rules");
     let include = root.join("testdata/include");
     let mut failures = Vec::new();
     let mut checked = 0;
-    for f in &files {
+    let runs = files.iter().flat_map(|f| {
         let src = std::fs::read_to_string(f).unwrap();
+        let mut versions = header(&src, "// mmlint-kernel-version:");
+        if versions.is_empty() {
+            versions.push("unknown".into());
+        }
+        versions.into_iter().map(move |v| (f, src.clone(), v))
+    });
+    for (f, src, version) in runs {
         let mut args = vec![
             "-nostdinc".to_string(),
             "-I".into(),
             include.display().to_string(),
         ];
         args.extend(header(&src, "// mmlint-args:"));
-        let mut cfg = base.clone();
+        let mut db = builtin.clone();
+        if version != "unknown" {
+            let v: KernelVersion = version
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            if (v.major, v.minor) == (6, 12) {
+                args.push("-DMMLINT_KERNEL_6_12".into());
+            }
+            db.set_kernel_version(Some(v));
+        }
+        let mut cfg = Config::new(db);
         cfg.clang_args = args;
         if let Some(dir) = f.parent().and_then(|d| d.file_name()) {
             cfg.enabled = vec![dir.to_string_lossy().to_string()];
@@ -106,7 +133,10 @@ fn fixtures_match_their_marks() {
         if !from.is_empty() {
             cfg.summaries = Some(std::sync::Arc::new(summaries_of(&from, &cfg)));
         }
-        let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+        let rel = format!(
+            "{} (kernel {version})",
+            f.strip_prefix(&root).unwrap_or(f).display()
+        );
         let got: BTreeSet<(u32, String)> = match analyze_file(f, &cfg) {
             FileOutcome::Analyzed { diagnostics, .. } => diagnostics
                 .iter()
@@ -124,7 +154,7 @@ fn fixtures_match_their_marks() {
             }
         };
         checked += 1;
-        let want = marks(&src);
+        let want = marks(&src, &version);
         let lines: Vec<&str> = src.lines().collect();
         let show = |(l, r): &(u32, String)| {
             format!(
@@ -150,7 +180,7 @@ fn fixtures_match_their_marks() {
 
 #[test]
 fn mark_parser_reads_several_rules() {
-    let m = marks("a\nb; // expect: dangling-vma, mmap-lock-leak\n");
+    let m = marks("a\nb; // expect: dangling-vma, mmap-lock-leak\n", "unknown");
     assert_eq!(
         m.into_iter().collect::<Vec<_>>(),
         vec![
@@ -158,4 +188,19 @@ fn mark_parser_reads_several_rules() {
             (2, "mmap-lock-leak".to_string())
         ]
     );
+}
+
+#[test]
+fn versioned_marks_hold_for_their_run_only() {
+    let src = "a; // expect@6.1: mmap-lock-leak // expect@6.12: dangling-vma\nb; // expect: dangling-vma\n";
+    let rules = |v: &str| -> Vec<(u32, String)> { marks(src, v).into_iter().collect() };
+    assert_eq!(
+        rules("6.1"),
+        vec![(1, "mmap-lock-leak".into()), (2, "dangling-vma".into())]
+    );
+    assert_eq!(
+        rules("6.12"),
+        vec![(1, "dangling-vma".into()), (2, "dangling-vma".into())]
+    );
+    assert_eq!(rules("unknown"), vec![(2, "dangling-vma".into())]);
 }

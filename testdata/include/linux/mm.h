@@ -2,9 +2,14 @@
 /* mmlint test simulator of include/linux/mm.h (Linux 6.1), reduced.
  * Signatures are the 6.1 ones; vma_lookup/vma_find/vma_next/vma_prev are the real 6.1 static
  * inlines (over the maple tree), replaced by prototypes under -DMMLINT_PROTOTYPES_ONLY like
- * the mmap_lock wrappers. */
+ * the mmap_lock wrappers. -DMMLINT_KERNEL_6_12 gives Linux 6.12's shapes where they differ:
+ * GUP without vmas (as -DMMLINT_GUP_6_5), the munmap helpers with `unlock`, vm_flags_set(). */
 #ifndef _LINUX_MM_H
 #define _LINUX_MM_H
+
+#ifdef MMLINT_KERNEL_6_12
+#define MMLINT_GUP_6_5
+#endif
 
 #include <linux/bug.h>
 #include <linux/compiler.h>
@@ -182,6 +187,25 @@ extern int do_mas_munmap(struct ma_state *mas, struct mm_struct *mm,
 			 bool downgrade);
 extern int do_munmap(struct mm_struct *, unsigned long, size_t,
 		     struct list_head *uf);
+
+#ifdef MMLINT_KERNEL_6_12
+/* 6.12 include/linux/mm.h:3420-3425: 0 on success with the lock dropped when `unlock` says
+ * so; an error leaves it held (mm/vma.c:1348-1349). */
+extern int do_vmi_munmap(struct vma_iterator *vmi, struct mm_struct *mm,
+			 unsigned long start, size_t len, struct list_head *uf,
+			 bool unlock);
+int do_vmi_align_munmap(struct vma_iterator *vmi, struct vm_area_struct *vma,
+		    struct mm_struct *mm, unsigned long start,
+		    unsigned long end, struct list_head *uf, bool unlock);
+
+/* 6.12 include/linux/mm.h:884-889: vm_flags_set() calls vma_start_write(), whose
+ * __is_vma_write_locked() asserts the mmap write lock (mm.h:735); reduced to that assertion. */
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	mmap_assert_write_locked(vma->vm_mm);
+	vma->vm_flags |= flags;
+}
+#endif
 
 extern int __mm_populate(unsigned long addr, unsigned long len,
 			 int ignore_errors);

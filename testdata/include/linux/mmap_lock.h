@@ -19,7 +19,9 @@
 void mmap_write_lock(struct mm_struct *mm);
 void mmap_write_lock_nested(struct mm_struct *mm, int subclass);
 int mmap_write_lock_killable(struct mm_struct *mm);
+#ifndef MMLINT_KERNEL_6_12	/* removed in 6.6 */
 bool mmap_write_trylock(struct mm_struct *mm);
+#endif
 void mmap_write_unlock(struct mm_struct *mm);
 void mmap_write_downgrade(struct mm_struct *mm);
 void mmap_read_lock(struct mm_struct *mm);
@@ -71,6 +73,7 @@ static inline int mmap_write_lock_killable(struct mm_struct *mm)
 	return ret;
 }
 
+#ifndef MMLINT_KERNEL_6_12	/* removed in 6.6 */
 static inline bool mmap_write_trylock(struct mm_struct *mm)
 {
 	bool ret;
@@ -80,6 +83,7 @@ static inline bool mmap_write_trylock(struct mm_struct *mm)
 	__mmap_lock_trace_acquire_returned(mm, true, ret);
 	return ret;
 }
+#endif
 
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {

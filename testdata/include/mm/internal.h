@@ -9,6 +9,7 @@
 
 #include <linux/mm.h>
 
+#ifndef MMLINT_KERNEL_6_12
 long __get_user_pages(struct mm_struct *mm,
 		unsigned long start, unsigned long nr_pages,
 		unsigned int gup_flags, struct page **pages,
@@ -28,6 +29,29 @@ long __gup_longterm_locked(struct mm_struct *mm,
 			   struct page **pages,
 			   struct vm_area_struct **vmas,
 			   unsigned int gup_flags);
+#else
+/* The 6.12 signatures (mm/gup.c:1427, 1720, 2560): no vmas; __gup_longterm_locked keeps the
+ * arity with `locked` where 6.1 had `vmas`. */
+long __get_user_pages(struct mm_struct *mm,
+		unsigned long start, unsigned long nr_pages,
+		unsigned int gup_flags, struct page **pages,
+		int *locked);
+long __get_user_pages_locked(struct mm_struct *mm,
+			     unsigned long start,
+			     unsigned long nr_pages,
+			     struct page **pages,
+			     int *locked,
+			     unsigned int flags);
+long __gup_longterm_locked(struct mm_struct *mm,
+			   unsigned long start,
+			   unsigned long nr_pages,
+			   struct page **pages,
+			   int *locked,
+			   unsigned int gup_flags);
+/* 6.12 mm/internal.h:892 */
+long faultin_page_range(struct mm_struct *mm, unsigned long start,
+			unsigned long end, bool write, int *locked);
+#endif
 
 /* Drops the lock (and sets *locked = 0) when it had to; NULL locked leaves it held. */
 long populate_vma_page_range(struct vm_area_struct *vma,
