@@ -569,6 +569,16 @@ impl Builder<'_> {
                 }
                 return self.cond(&args[0], t, f);
             }
+            // `if (WARN_ON(x))`: the statement expression's value is the condition, so the
+            // branch refines what that value is made of (`unlikely(__ret_warn_on)`).
+            ExprKind::StmtExpr(stmts) => {
+                if let Some((last, init)) = stmts.split_last() {
+                    if let StmtKind::Expr(x) = &last.kind {
+                        init.iter().for_each(|s| self.stmt(s));
+                        return self.cond(x, t, f);
+                    }
+                }
+            }
             _ => {}
         }
         if let Some(c) = inner.const_value() {

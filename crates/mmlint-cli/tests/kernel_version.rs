@@ -71,3 +71,115 @@ fn a_bad_version_is_a_one_line_usage_error() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A directory laid out as a prepared kernel tree (its version header) holding a copy of
+/// the 6.12 munmap fixture, whose reports differ between 6.1 and 6.12 data.
+fn fake_tree(name: &str, version: (u32, u32, u32)) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    let h = dir.join("include/generated/uapi/linux/version.h");
+    std::fs::create_dir_all(h.parent().unwrap()).unwrap();
+    let (a, b, c) = version;
+    std::fs::write(
+        &h,
+        format!(
+            "#define LINUX_VERSION_CODE {}\n#define LINUX_VERSION_MAJOR {a}\n#define LINUX_VERSION_PATCHLEVEL {b}\n#define LINUX_VERSION_SUBLEVEL {c}\n",
+            (a << 16) + (b << 8) + c.min(255)
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("mm")).unwrap();
+    std::fs::copy(
+        root().join("testdata/rules/mmap-lock-leak/munmap_unlock_6_12.c"),
+        dir.join("mm/munmap.c"),
+    )
+    .unwrap();
+    dir
+}
+
+/// The lines reported in the fixture, gcc format.
+fn reported_lines(out: &str) -> Vec<u32> {
+    let mut v: Vec<u32> = out
+        .lines()
+        .filter(|l| l.contains(": warning: ") || l.contains(": error: "))
+        .filter_map(|l| l.split(':').nth(1)?.parse().ok())
+        .collect();
+    v.dedup();
+    v
+}
+
+/// What the fixture's marks say for a version: `// expect:` and `// expect@V:` lines.
+fn marked_lines(version: &str) -> Vec<u32> {
+    let src =
+        std::fs::read_to_string(root().join("testdata/rules/mmap-lock-leak/munmap_unlock_6_12.c"))
+            .unwrap();
+    let ours = format!("// expect@{version}:");
+    src.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("// expect:") || l.contains(&ours))
+        .map(|(i, _)| i as u32 + 1)
+        .collect()
+}
+
+#[test]
+fn the_tree_version_header_selects_the_data() {
+    let inc = format!("-I{}", root().join("testdata/include").display());
+    for ((a, b, c), marks) in [((6, 12, 118), "6.12"), ((6, 1, 192), "6.1")] {
+        let dir = fake_tree(&format!("kv-tree-{a}-{b}"), (a, b, c));
+        // A compile database at the tree's root: the header is found from it.
+        let db = format!(
+            "[{{\"directory\": \"{}\", \"file\": \"mm/munmap.c\", \"arguments\": [\"cc\", \"-nostdinc\", \"{inc}\", \"-c\", \"mm/munmap.c\"]}}]",
+            dir.display()
+        );
+        std::fs::write(dir.join("compile_commands.json"), db).unwrap();
+        let o = mmlint_in(
+            &std::env::temp_dir(),
+            &[
+                "check",
+                "-p",
+                dir.join("compile_commands.json").to_str().unwrap(),
+                "-j",
+                "1",
+                "--format",
+                "gcc",
+            ],
+        );
+        let err = text(&o.stderr);
+        assert!(
+            err.contains(&format!("rules data for Linux {a}.{b}.{c} (")),
+            "{err}"
+        );
+        assert_eq!(
+            reported_lines(&text(&o.stdout)),
+            marked_lines(marks),
+            "{err}"
+        );
+
+        // Kbuild's CHECK runs at the tree's root.
+        let o = mmlint_in(&dir, &["-nostdinc", &inc, "mm/munmap.c"]);
+        assert_eq!(reported_lines(&text(&o.stderr)), marked_lines(marks));
+
+        // --kernel-version wins over the header, and so does mmlint.toml.
+        let other = if marks == "6.1" { "6.12" } else { "6.1" };
+        let o = mmlint_in(
+            &dir,
+            &[
+                "check",
+                "--kernel-version",
+                other,
+                "mm/munmap.c",
+                "--",
+                "-nostdinc",
+                &inc,
+            ],
+        );
+        assert_eq!(reported_lines(&text(&o.stdout)), marked_lines(other));
+        std::fs::write(
+            dir.join("mmlint.toml"),
+            format!("kernel_version = \"{other}\"\n"),
+        )
+        .unwrap();
+        let o = mmlint_in(&dir, &["check", "mm/munmap.c", "--", "-nostdinc", &inc]);
+        assert_eq!(reported_lines(&text(&o.stdout)), marked_lines(other));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

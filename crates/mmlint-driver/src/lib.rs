@@ -265,7 +265,11 @@ fn analyze_unit_source(
                     external: cfg.summaries.as_deref(),
                 };
                 let r = catch_unwind(AssertUnwindSafe(|| {
-                    analyze_body(body, &tu.noreturn, cfg, lookup, source)
+                    let callees = mmlint_domains::Callees {
+                        noreturn: &tu.noreturn,
+                        params: &tu.decls,
+                    };
+                    analyze_body(body, callees, cfg, lookup, source)
                 }));
                 let (d, converged, summary) = r.map_err(|p| {
                     let msg = p
@@ -353,7 +357,7 @@ fn collect_callees(e: &mmlint_ir::Expr, out: &mut Vec<String>) {
 /// the summary worth keeping for its callers).
 fn analyze_body(
     body: &Body,
-    noreturn: &std::collections::BTreeSet<String>,
+    callees: mmlint_domains::Callees<'_>,
     cfg: &Config,
     summaries: Lookup<'_>,
     source: Option<&SourceFile>,
@@ -361,7 +365,7 @@ fn analyze_body(
     if !mmlint_domains::is_relevant(body, &cfg.db, summaries) {
         return (vec![], true, None);
     }
-    let facts = mmlint_domains::analyze(body, &cfg.db, noreturn, summaries);
+    let facts = mmlint_domains::analyze(body, &cfg.db, callees, summaries);
     let cx = FnCx {
         body,
         facts: &facts,
@@ -391,7 +395,11 @@ pub fn analyze_function(
     cfg: &Config,
 ) -> (Vec<Diagnostic>, bool) {
     let body = mmlint_cfg::build(f);
-    let (d, converged, _) = analyze_body(&body, noreturn, cfg, Lookup::default(), None);
+    let callees = mmlint_domains::Callees {
+        noreturn,
+        params: &Default::default(),
+    };
+    let (d, converged, _) = analyze_body(&body, callees, cfg, Lookup::default(), None);
     (d, converged)
 }
 

@@ -311,3 +311,8 @@ pub fn tokenize_window(tu: CXTranslationUnit, file: CXFile, offset: u32, len: u3
     }
     out
 }
+
+/// The function declaration has a prototype (`int f(void)`, not `int f()`).
+pub fn has_prototype(c: CXCursor) -> bool {
+    unsafe { clang_getCursorType(c).kind == CXType_FunctionProto }
+}

@@ -435,6 +435,10 @@ pub struct TranslationUnit {
     /// Functions called in this unit whose declaration says they do not return
     /// (`__attribute__((noreturn))`, `_Noreturn`).
     pub noreturn: std::collections::BTreeSet<String>,
+    /// The declared parameter types of the functions called in this unit (those with a
+    /// prototype): kernels reuse names with other shapes, and the rules data is matched
+    /// against them.
+    pub decls: std::collections::BTreeMap<String, Vec<Ty>>,
 }
 
 /// Prints an expression as C-like source text, naming locals through `func`.

@@ -8,21 +8,24 @@
 //! - `paths`: statements that split a path in two or three (conditional acquires,
 //!   `IS_ERR` tests, fault-result tests);
 //! - `vma`: VMA provenance (a VMA's fields, pointers derived from it, its uses);
+//! - `probe`: trylocks used as assertions (`BUG_ON(mmap_read_trylock(mm))`), found on the
+//!   statement tree;
 //! - `calls`: the call transfer function, one file per category of rules data.
 
 mod calls;
 mod events;
 mod paths;
+mod probe;
 mod refine;
 mod value;
 mod vma;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
 use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, ResultsVisitor};
-use mmlint_ir::{Callee, Expr, ExprKind, Function, Span, UnOp, VarId};
+use mmlint_ir::{Callee, Expr, ExprKind, Function, Loc, Span, Ty, UnOp, VarId};
 use mmlint_rules::ApiDb;
 
 use crate::state::{LockKey, Place, Prov, Sign, State, Status};
@@ -72,17 +75,30 @@ fn mentions_known_call(e: &Expr, db: &ApiDb, summaries: Lookup<'_>) -> bool {
     any
 }
 
+/// What the translation unit declares about the functions it calls.
+#[derive(Clone, Copy)]
+pub struct Callees<'a> {
+    /// Declared noreturn.
+    pub noreturn: &'a BTreeSet<String>,
+    /// Declared parameter types (functions with a prototype).
+    pub params: &'a BTreeMap<String, Vec<Ty>>,
+}
+
 /// Runs the analysis on `body` and returns its events, deduplicated, in program order.
-pub fn analyze(
-    body: &Body,
-    db: &ApiDb,
-    noreturn: &BTreeSet<String>,
-    summaries: Lookup<'_>,
-) -> FnFacts {
+pub fn analyze(body: &Body, db: &ApiDb, callees: Callees<'_>, summaries: Lookup<'_>) -> FnFacts {
+    let noreturn = callees.noreturn;
+    // The mm of a function that owns it alone: its lock's releases end no VMA's life.
+    let exclusive = db
+        .exclusive_mm(&body.func.name)
+        .and_then(|x| body.func.params.get(x.mm_arg))
+        .map(|&p| Arc::from(body.func.var(p).name.as_str()));
     let analysis = LockVma {
         body,
         db,
         noreturn,
+        params: callees.params,
+        probes: probe::assertion_probes(&body.func, db, noreturn),
+        exclusive,
         summaries,
         roots: stable_roots(body, db),
         recording: false,
@@ -183,6 +199,12 @@ struct LockVma<'a> {
     db: &'a ApiDb,
     /// Functions the translation unit declares noreturn.
     noreturn: &'a BTreeSet<String>,
+    /// Declared parameter types of the callees: which rules entry describes a call.
+    params: &'a BTreeMap<String, Vec<Ty>>,
+    /// Trylocks used as assertions (`BUG_ON(mmap_read_trylock(mm))`), by call position.
+    probes: HashSet<Loc>,
+    /// The lock of an mm this function owns alone (`exclusive_mm`).
+    exclusive: Option<LockKey>,
     /// Summaries of the callees (rules data wins over them).
     summaries: Lookup<'a>,
     /// Locals that stand for a stable call's value (`tsk = current`).
@@ -208,6 +230,17 @@ struct LockVma<'a> {
 }
 
 impl<'a> LockVma<'a> {
+    /// The declared parameter types of `name`, when the unit has its prototype.
+    pub(crate) fn decl(&self, name: &str) -> Option<&'a [Ty]> {
+        self.params.get(name).map(Vec::as_slice)
+    }
+
+    /// Whether releasing `key` ends its VMAs' lives: not for an mm this function owns
+    /// alone (`exclusive_mm`), which nobody else can unmap.
+    pub(crate) fn release_kills(&self, key: &LockKey) -> bool {
+        self.exclusive.as_ref() != Some(key)
+    }
+
     pub(crate) fn text(&self, e: &Expr) -> String {
         e.display(&self.body.func).to_string()
     }

@@ -1,6 +1,6 @@
-//! Statements whose result splits the path: conditional acquires
-//! (`mmap_read_lock_killable`, trylocks), `IS_ERR` tests, and tests of a fault handler's
-//! result (`fault_signal_pending`).
+//! Statements whose result splits the path: conditional lock operations
+//! (`mmap_read_lock_killable`, trylocks, 6.1's munmap downgrades and 6.5+'s munmap unlocks),
+//! `IS_ERR` tests, and tests of a fault handler's result (`fault_signal_pending`).
 
 use mmlint_ir::{Expr, ExprKind, UnOp, VarId};
 use mmlint_rules::{LockAction, LockFn, SucceedsWhen};
@@ -11,8 +11,9 @@ use super::value::compare;
 use super::LockVma;
 use crate::state::{FaultTag, HoldMode, Place, Sign, State, Status};
 
-/// A conditional acquire at the top of a statement: `ret = mmap_read_lock_killable(mm)`,
-/// `t = !mmap_read_trylock(mm)`, or the call alone.
+/// A conditional lock operation at the top of a statement: `ret =
+/// mmap_read_lock_killable(mm)`, `t = !mmap_read_trylock(mm)`, `ret = do_vmi_munmap(...)`,
+/// or the call alone.
 pub(crate) struct CondAcquire<'e, 'a> {
     call: &'e Expr,
     lock: &'a LockFn,
@@ -45,7 +46,7 @@ impl<'a> LockVma<'a> {
             }
         }
         let name = core.direct_callee()?;
-        let lock = self.db.lock_fn(name)?;
+        let lock = self.db.lock_fn_at(name, self.decl(name))?;
         lock.succeeds_when?;
         Some(CondAcquire {
             call: core,
@@ -55,54 +56,98 @@ impl<'a> LockVma<'a> {
         })
     }
 
-    /// A conditional acquire: one path where it succeeded and one where it failed, the
-    /// result's local holding the value each returns.
+    /// A conditional lock operation: one path where it happened and one where it did not,
+    /// the result's local holding the value each returns; with `only_if_arg` unknown, a
+    /// third where that argument was 0 and nothing happened.
     pub(crate) fn cond_acquire(&mut self, mut st: State, ca: CondAcquire<'_, 'a>) -> Vec<State> {
         let args = self.eval_args(&mut st, ca.call);
         let Some((key, display)) = self.lock_of_or_held(&st, ca.lock, ca.call, &args) else {
             return vec![st];
         };
-        if let Some(i) = ca.lock.only_if_arg {
-            if args.get(i).is_some_and(|v| v.sign() == Sign::ZERO) {
-                return vec![st];
-            }
-        }
         let (ok_sign, fail_sign) = match ca.lock.succeeds_when {
             Some(SucceedsWhen::Zero) => (Sign::ZERO, Sign::NEG),
             Some(SucceedsWhen::One) => (Sign::ONE, Sign::ZERO.union(Sign::NEG)),
             _ => (Sign::POS, Sign::ZERO),
         };
+        // `__vm_munmap(start, len, unlock)` tests `unlock` again after do_vmi_munmap():
+        // the path where it was 0 must not be one where the lock was released.
+        let mut skipped = None;
+        if let Some(i) = ca.lock.only_if_arg {
+            let arg = args.get(i).map_or(Sign::TOP, |v| v.sign());
+            if arg == Sign::ZERO {
+                return vec![st];
+            }
+            let place = match &ca.call.kind {
+                ExprKind::Call { args: a, .. } => a.get(i).and_then(place_of),
+                _ => None,
+            };
+            if let Some(p) = place.filter(|_| arg.contains(Sign::ZERO)) {
+                skipped = restrict(st.clone(), p, Sign::ZERO);
+                st = match restrict(st, p, Sign::NONZERO) {
+                    Some(s) => s,
+                    None => return skipped.into_iter().collect(),
+                };
+            }
+        }
         let mut ok = st.clone();
         let mut fail = st;
-        if ca.lock.action == LockAction::Downgrade {
-            let l = ok.lock_mut(&key, &display);
-            if l.status == Status::Held(HoldMode::Write) {
-                l.status = Status::Held(HoldMode::Read);
+        match ca.lock.action {
+            LockAction::Downgrade => {
+                let l = ok.lock_mut(&key, &display);
+                if l.status == Status::Held(HoldMode::Write) {
+                    l.status = Status::Held(HoldMode::Read);
+                }
             }
-        } else if ca.lock.action == LockAction::Upgrade {
-            let l = ok.lock_mut(&key, &display);
-            if l.status == Status::Held(HoldMode::Read) {
-                l.status = Status::Held(HoldMode::Write);
+            LockAction::Upgrade => {
+                let l = ok.lock_mut(&key, &display);
+                if l.status == Status::Held(HoldMode::Read) {
+                    l.status = Status::Held(HoldMode::Write);
+                }
             }
-        } else {
-            let text = self.text(ca.call);
-            let l = ok.lock_mut(&key, &display);
-            l.status = Status::Held(hold(ca.lock.mode));
-            l.acquired_at = Some(ca.call.span.clone());
-            l.acquired_by = Some(text);
-            fail.lock_mut(&key, &display).status = Status::AcquireFailed(ca.call.span.clone());
+            LockAction::Release => {
+                ok.lock_mut(&key, &display).status = Status::Released(ca.call.span.clone());
+                if self.release_kills(&key) {
+                    ok.kill_vmas_of(&key, &ca.call.span);
+                }
+            }
+            LockAction::Acquire | LockAction::Assert => {
+                let text = self.text(ca.call);
+                let l = ok.lock_mut(&key, &display);
+                l.status = Status::Held(hold(ca.lock.mode));
+                l.acquired_at = Some(ca.call.span.clone());
+                l.acquired_by = Some(text);
+                match ca.lock.failure_asserts {
+                    // A trylock used as an assertion: its failure says the lock is held.
+                    Some(mode) if self.probes.contains(&ca.call.span.start) => {
+                        self.assert_held(&mut fail, &key, &display, mode);
+                    }
+                    _ => {
+                        fail.lock_mut(&key, &display).status =
+                            Status::AcquireFailed(ca.call.span.clone())
+                    }
+                }
+            }
         }
+        let mut out = vec![ok, fail];
+        out.extend(skipped);
         if let Some(v) = ca.target {
-            let s_ok = self.sign_with_call(ca.rhs, ca.call, ok_sign);
-            let s_fail = self.sign_with_call(ca.rhs, ca.call, fail_sign);
-            for (s, sign) in [(&mut ok, s_ok), (&mut fail, s_fail)] {
+            // Skipped, the call returns what it returns when nothing happened: its failure
+            // values, and 0 when 0 is also plain success (the munmap helpers).
+            let skipped_sign = if ok_sign == Sign::ZERO {
+                ok_sign.union(fail_sign)
+            } else {
+                fail_sign
+            };
+            let signs = [ok_sign, fail_sign, skipped_sign];
+            for (s, sign) in out.iter_mut().zip(signs) {
+                let sign = self.sign_with_call(ca.rhs, ca.call, sign);
                 s.vmas.remove(&v);
                 s.aliases.remove(&v);
                 s.forget(v);
                 s.signs.insert(Place::Var(v), sign);
             }
         }
-        vec![ok, fail]
+        out
     }
 
     /// `t = IS_ERR(p)` (as the CFG hoists `if (IS_ERR(p))`): two paths, one where `p` is an

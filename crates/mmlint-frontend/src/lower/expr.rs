@@ -269,11 +269,21 @@ impl FnLower<'_> {
             && cx::kind(cx::referenced(target)) == CXCursor_FunctionDecl
         {
             let name = cx::spelling(target);
-            // clang prints the noreturn bit of a function type as an attribute.
-            if self.ctx.callees_seen.insert(name.clone())
-                && cx::type_spelling(cx::cursor_type(cx::referenced(target))).contains("noreturn")
-            {
-                self.ctx.noreturn.insert(name.clone());
+            if self.ctx.callees_seen.insert(name.clone()) {
+                let decl = cx::referenced(target);
+                // clang prints the noreturn bit of a function type as an attribute.
+                if cx::type_spelling(cx::cursor_type(decl)).contains("noreturn") {
+                    self.ctx.noreturn.insert(name.clone());
+                }
+                // Kernels reuse names with other shapes: the rules data is matched against
+                // the declaration. Without a prototype (`int f()`) there is nothing to match.
+                let n = cx::num_args(decl);
+                if n >= 0 && cx::has_prototype(decl) {
+                    let params = (0..n as u32)
+                        .map(|i| self.ctx.ty(cx::cursor_type(cx::arg(decl, i))))
+                        .collect();
+                    self.ctx.decls.insert(name.clone(), params);
+                }
             }
             Callee::Direct(name)
         } else {

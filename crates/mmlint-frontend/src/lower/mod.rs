@@ -40,6 +40,8 @@ const FOR_HEADER_WINDOW: u32 = 4096;
 struct Ctx {
     tu: CXTranslationUnit,
     noreturn: std::collections::BTreeSet<String>,
+    /// Declared parameter types of the callees with a prototype.
+    decls: std::collections::BTreeMap<String, Vec<Ty>>,
     /// Callees whose noreturn bit was already looked at (type spelling is costly).
     callees_seen: std::collections::HashSet<String>,
     /// File buffers by CXFile address: (pointer, length).
@@ -111,6 +113,7 @@ pub fn lower_tu(
     let mut ctx = Ctx {
         tu,
         noreturn: Default::default(),
+        decls: Default::default(),
         callees_seen: Default::default(),
         buffers: HashMap::new(),
         files: HashMap::new(),
@@ -199,6 +202,7 @@ pub fn lower_tu(
         functions,
         errors,
         noreturn: ctx.noreturn,
+        decls: ctx.decls,
     }
 }
 

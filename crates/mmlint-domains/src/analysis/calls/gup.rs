@@ -3,16 +3,62 @@
 
 use std::sync::Arc;
 
-use mmlint_ir::{Expr, ExprKind};
+use mmlint_ir::{Expr, ExprKind, VarId};
 use mmlint_rules::GupFn;
 
 use super::super::value::Val;
 use super::super::{Event, GupCall, LockVma};
 use super::droppers::{DropSplit, Flag};
 use super::out_place;
-use crate::state::{Prov, Sign, State, Status};
+use crate::state::{Place, Prov, Sign, State, Status};
+
+/// What a GUP call needs to know from before its arguments are evaluated (evaluating
+/// `&locked` or passing `locked` forgets what they held).
+#[derive(Default)]
+pub(crate) struct Before {
+    /// Per argument: a pointer this function has itself read or written through on this
+    /// path, so not NULL (6.12's `__get_user_pages_locked()` tests `*locked`, then passes
+    /// `locked` on).
+    derefed: Vec<bool>,
+    /// For `takes_lock_when_unlocked`: the place `locked` points to and its value.
+    locked: Option<(Place, Sign)>,
+}
+
+impl Before {
+    pub(crate) fn of(st: &State, g: Option<&GupFn>, args: &[Expr]) -> Before {
+        let Some(g) = g else {
+            return Before::default();
+        };
+        let derefed = args
+            .iter()
+            .map(|a| match a.strip_casts().kind {
+                ExprKind::Local(p) => st.signs.contains_key(&Place::Deref(p)),
+                _ => false,
+            })
+            .collect();
+        let locked = g
+            .locked_arg
+            .filter(|_| g.takes_lock_when_unlocked)
+            .and_then(|i| args.get(i))
+            .and_then(|a| out_place(a, addr_of_local(a)))
+            .map(|p| (p, st.sign(p)));
+        Before { derefed, locked }
+    }
+}
+
+/// The local `&v` names.
+fn addr_of_local(a: &Expr) -> Option<VarId> {
+    match &a.strip_casts().kind {
+        ExprKind::AddrOf(x) => match x.kind {
+            ExprKind::Local(v) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 impl LockVma<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn gup_call(
         &mut self,
         st: &mut State,
@@ -21,7 +67,16 @@ impl LockVma<'_> {
         g: &GupFn,
         args: &[Expr],
         vals: &[Val],
+        before: &Before,
     ) -> Val {
+        let mut g = g.clone();
+        // `*locked == 0`: the call takes and drops the lock itself, and leaves 0 there.
+        if let Some((place, was)) = before.locked {
+            if was == Sign::ZERO {
+                g.takes_lock = true;
+                st.signs.insert(place, Sign::ZERO);
+            }
+        }
         let lock = match (g.mm_arg, g.vma_arg) {
             (Some(i), _) => vals.get(i).and_then(|v| v.lock.clone()),
             (None, Some(i)) => vals
@@ -36,7 +91,9 @@ impl LockVma<'_> {
             i.and_then(|i| vals.get(i))
                 .is_some_and(|v| Sign::NONZERO.contains(v.sign()))
         };
-        let locked_nonnull = nonnull(g.locked_arg);
+        let locked_nonnull = nonnull(g.locked_arg)
+            || g.locked_arg
+                .is_some_and(|i| before.derefed.get(i).copied().unwrap_or(false));
         let unlockable_flag = match (&self.db.unlockable_flag, g.flags_arg) {
             (Some(flag), Some(i)) => args.get(i).is_some_and(|a| names_global(a, flag)),
             _ => false,

@@ -1,5 +1,6 @@
 //! Lock API calls (`[[lock]]` in the rules data): acquire, release, downgrade, upgrade and
-//! assert, unconditional ones; conditional acquires split the path (`paths`).
+//! assert, unconditional ones; conditional ones split the path (`paths`) when they are a
+//! statement of their own, and leave the lock `Maybe` inside a larger expression.
 
 use mmlint_ir::{Expr, ExprKind};
 use mmlint_rules::{LockAction, LockFn, LockKind, Mode};
@@ -34,6 +35,10 @@ impl LockVma<'_> {
                 lk.acquired_at = Some(e.span.clone());
                 lk.acquired_by = Some(text);
             }
+            // Released or not, depending on a result nobody tests here.
+            LockAction::Release if l.succeeds_when.is_some() => {
+                st.lock_mut(&key, &display).status = Status::Maybe;
+            }
             LockAction::Release => {
                 let lk = st.lock_mut(&key, &display).clone();
                 self.emit(Event::Release(ReleaseEvent {
@@ -47,7 +52,9 @@ impl LockVma<'_> {
                 }));
                 let lk = st.lock_mut(&key, &display);
                 lk.status = Status::Released(e.span.clone());
-                st.kill_vmas_of(&key, &e.span);
+                if self.release_kills(&key) {
+                    st.kill_vmas_of(&key, &e.span);
+                }
             }
             LockAction::Downgrade => {
                 let lk = st.lock_mut(&key, &display);
@@ -67,27 +74,30 @@ impl LockVma<'_> {
                     lk.status = Status::Maybe;
                 }
             }
-            LockAction::Assert => {
-                if st
-                    .locks
-                    .get(&key)
-                    .is_none_or(|l| l.status == Status::Unknown)
-                {
-                    self.needs.insert(key.clone());
-                }
-                let lk = st.lock_mut(&key, &display);
-                match (&lk.status, l.mode) {
-                    (Status::Unknown | Status::Maybe, Mode::Write) => {
-                        lk.status = Status::Held(HoldMode::Write)
-                    }
-                    (Status::Unknown | Status::Maybe, _) => {
-                        lk.status = Status::Held(HoldMode::Read)
-                    }
-                    _ => {}
-                }
-            }
+            LockAction::Assert => self.assert_held(st, &key, &display, l.mode),
         }
         Val::default()
+    }
+
+    /// An assertion that `key` is held in `mode` (`mmap_assert_locked`, a failed trylock
+    /// used as an assertion): from then on it is, and a lock this function never touched
+    /// is one its callers must hold.
+    pub(crate) fn assert_held(&mut self, st: &mut State, key: &LockKey, display: &str, mode: Mode) {
+        if st
+            .locks
+            .get(key)
+            .is_none_or(|l| l.status == Status::Unknown)
+        {
+            self.needs.insert(key.clone());
+        }
+        let lk = st.lock_mut(key, display);
+        match (&lk.status, mode) {
+            (Status::Unknown | Status::Maybe, Mode::Write) => {
+                lk.status = Status::Held(HoldMode::Write)
+            }
+            (Status::Unknown | Status::Maybe, _) => lk.status = Status::Held(HoldMode::Read),
+            _ => {}
+        }
     }
 
     /// Names the lock a lock-API call operates on.

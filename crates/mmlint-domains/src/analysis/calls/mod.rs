@@ -42,28 +42,30 @@ impl LockVma<'_> {
             Callee::Direct(n) if !self.db.knows(n) => self.summaries.get(n).cloned(),
             _ => None,
         };
+        // Which rules entry describes the call: by name, kernel version and the callee's
+        // declared parameter types.
+        let name = name_of(callee);
+        let decl = self.decl(name);
+        let gup = self.db.gup_at(name, args.len(), decl);
         let before = learned::out_signs_before(st, summary.as_deref(), args);
+        let gup_before = gup::Before::of(st, gup, args);
         let vals: Vec<Val> = args.iter().map(|a| self.eval(st, a, infeasible)).collect();
         self.callee_writes(st, e, callee, args, &vals);
-        let name = match callee {
-            Callee::Direct(n) => n.as_str(),
-            Callee::Indirect(_) => "",
-        };
         if self.db.is_noreturn(name) || self.noreturn.contains(name) {
             *infeasible = true;
             return Val::default();
         }
-        if let Some(l) = self.db.lock_fn(name) {
+        if let Some(l) = self.db.lock_fn_at(name, decl) {
             return self.lock_call(st, e, l, &vals);
         }
         if let Some(src) = self
             .db
-            .vma_source(name)
+            .vma_source_at(name, decl)
             .filter(|_| vma_source::returns_vma(self, e))
         {
             return self.vma_source_call(st, e, name, src, args, &vals);
         }
-        if let Some(fh) = self.db.fault_handler(name) {
+        if let Some(fh) = self.db.fault_handler_at(name, decl) {
             return self.fault_handler_call(st, e, fh, args, &vals);
         }
         if let Some(rf) = self.db.retake_flag(name) {
@@ -72,8 +74,8 @@ impl LockVma<'_> {
         if let Some(rw) = self.db.released_when_false(name) {
             return self.released_when_false_call(st, e, rw, args, &vals);
         }
-        if let Some(g) = self.db.gup(name, args.len()) {
-            return self.gup_call(st, e, name, g, args, &vals);
+        if let Some(g) = gup {
+            return self.gup_call(st, e, name, g, args, &vals, &gup_before);
         }
         if self.db.is_err_ptr(name) {
             return Val {
