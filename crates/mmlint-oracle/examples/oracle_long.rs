@@ -22,7 +22,7 @@ fn main() {
     let start = std::time::Instant::now();
     let units = programs.div_ceil(per_unit) as u64;
     for u in 0..units {
-        let gen = GenConfig { loops: u % 3 == 2 };
+        let gen = GenConfig { loops: u % 3 == 2, large: u % 4 == 3 };
         run_unit(&cfg, &dir, first + u, per_unit, gen, &mut tally);
         if (u + 1) % 100 == 0 {
             eprintln!(

@@ -111,6 +111,19 @@ pub enum Kind {
     Use {
         v: usize,
     },
+    /// `vD = vS;`
+    Copy {
+        dst: usize,
+        src: usize,
+    },
+    /// `file = vI->vm_file;`: a use of `vI`, and `file` is derived from it.
+    Derive {
+        v: usize,
+    },
+    /// `acc += file->f_flags;`
+    UseFile,
+    /// `get_file(file);`: the file is pinned, its lifetime no longer the VMA's.
+    PinFile,
     /// `get_user_pages_remote(mm, addr, 1, FOLL_WRITE, &page, &vI | NULL, &locked | NULL);`
     GupRemote {
         mm: MmRef,
@@ -192,7 +205,7 @@ pub struct Func {
 }
 
 /// The includes every generated unit starts with (the simulated kernel headers).
-pub const PRELUDE: &str = "#include <linux/errno.h>\n#include <linux/mm.h>\n#include <linux/mmap_lock.h>\n#include <linux/sched.h>\n";
+pub const PRELUDE: &str = "#include <linux/errno.h>\n#include <linux/fs.h>\n#include <linux/mm.h>\n#include <linux/mmap_lock.h>\n#include <linux/sched.h>\n";
 
 pub fn const_text(c: i64) -> String {
     match c {
@@ -257,6 +270,10 @@ fn simple_text(k: &Kind) -> String {
             format!("v{v} = {f}({}, addr);", mm.text())
         }
         Kind::Use { v } => format!("acc += v{v}->vm_flags;"),
+        Kind::Copy { dst, src } => format!("v{dst} = v{src};"),
+        Kind::Derive { v } => format!("file = v{v}->vm_file;"),
+        Kind::UseFile => "acc += file->f_flags;".into(),
+        Kind::PinFile => "get_file(file);".into(),
         Kind::GupRemote { mm, vmas, locked } => format!(
             "get_user_pages_remote({}, addr, 1, FOLL_WRITE, &page, {}, {});",
             mm.text(),
@@ -346,6 +363,7 @@ pub fn print_func(f: &mut Func, line: u32, out: &mut String) -> u32 {
     for v in 0..VMAS {
         o.emit(1, &format!("struct vm_area_struct *v{v} = NULL;"));
     }
+    o.emit(1, "struct file *file = NULL;");
     o.emit(1, "struct page *page;");
     o.emit(1, "unsigned long acc = 0;");
     o.emit(1, "int locked = 1;");

@@ -17,6 +17,8 @@ use crate::rng::Rng;
 pub struct GenConfig {
     /// Emit `for` loops (bounded in the interpreter, unbounded for the engine).
     pub loops: bool,
+    /// Longer blocks: more functions over the engine's disjunction cap.
+    pub large: bool,
 }
 
 struct Gen<'a> {
@@ -77,7 +79,7 @@ impl Gen<'_> {
 
     /// A statement that neither branches nor leaves the block.
     fn simple(&mut self) -> Kind {
-        let w = [12, 12, 1, 10, 12, 5, 2, 3, 4];
+        let w = [12, 12, 1, 10, 12, 5, 2, 3, 4, 3, 3, 3, 1];
         match self.rng.weighted(&w) {
             0 => Kind::Lock {
                 mode: self.mode(),
@@ -107,7 +109,14 @@ impl Gen<'_> {
                 vmas: self.rng.chance(1, 2).then(|| self.vma()),
             },
             7 => Kind::GupFast,
-            _ => Kind::SetRet(self.ret_const()),
+            8 => Kind::SetRet(self.ret_const()),
+            9 => Kind::Copy {
+                dst: self.vma(),
+                src: self.vma(),
+            },
+            10 => Kind::Derive { v: self.vma() },
+            11 => Kind::UseFile,
+            _ => Kind::PinFile,
         }
     }
 
@@ -128,6 +137,7 @@ impl Gen<'_> {
     }
 
     fn block(&mut self, depth: u32, len: u64, exit_chance: (u64, u64)) -> Vec<Stmt> {
+        let len = if self.cfg.large { len + 2 } else { len };
         let n = 1 + self.rng.below(len);
         let mut out = Vec::new();
         for _ in 0..n {
@@ -259,6 +269,7 @@ impl Gen<'_> {
                 mm: self.mm(),
             },
             3 => Kind::Use { v: self.vma() },
+            4 if self.rng.chance(1, 2) => Kind::UseFile,
             4 => Kind::SetRet(self.ret_const()),
             _ => {
                 let cond = self.flag_cond();

@@ -2,7 +2,8 @@
 //! tree (no CFG, no dataflow, no joins) and applies the rules as docs/rules/*.md state
 //! them, each "on some path":
 //!
-//! - dangling-vma: a VMA local dereferenced after the hold of the lock it was obtained
+//! - dangling-vma: a VMA local (or `file = vma->vm_file` taken from it, until
+//!   `get_file(file)`) dereferenced after the hold of the lock it was obtained
 //!   under ended on this path (a release, or GUP reporting `*locked == 0`), even if the lock
 //!   was taken again since. A local known to be NULL (tested) is not a VMA.
 //! - vma-without-mmap-lock: a lookup, or GUP without `locked`, while this function has
@@ -83,6 +84,7 @@ enum Vma {
 struct St {
     locks: [Lock; 2],
     vmas: [Vma; VMAS],
+    file: Vma,
     flags: [Option<bool>; FLAGS],
     ret: i64,
     locked: i64,
@@ -94,7 +96,6 @@ enum Flow {
     Next,
     Return(i64, u32),
     Goto(usize),
-    Break,
 }
 
 #[derive(Clone, Debug)]
@@ -151,7 +152,7 @@ impl Interp<'_> {
     }
 
     fn kill(st: &mut St, lock: usize) {
-        for v in &mut st.vmas {
+        for v in st.vmas.iter_mut().chain([&mut st.file]) {
             if let Vma::Ptr { lock: l, dead, .. } = v {
                 if *l == lock {
                     *dead = true;
@@ -366,6 +367,29 @@ impl Interp<'_> {
                     self.report(GUP_LOCKED, line, &st);
                 }
             }
+            Kind::Copy { dst, src } => st.vmas[*dst] = st.vmas[*src],
+            Kind::Derive { v } => {
+                if let Vma::Ptr { dead, .. } = st.vmas[*v] {
+                    if dead {
+                        self.report(DANGLING, line, &st);
+                    }
+                }
+                // The field may be NULL whatever the VMA is.
+                st.file = match st.vmas[*v] {
+                    Vma::Ptr { lock, dead, .. } => Vma::Ptr {
+                        lock,
+                        dead,
+                        nonnull: false,
+                    },
+                    Vma::Null => Vma::Null,
+                };
+            }
+            Kind::UseFile => {
+                if let Vma::Ptr { dead: true, .. } = st.file {
+                    self.report(DANGLING, line, &st);
+                }
+            }
+            Kind::PinFile => st.file = Vma::Null,
             Kind::SetRet(c) => st.ret = *c,
             Kind::SetLocked => st.locked = 1,
             Kind::Return(RetVal::Var) => {
@@ -403,7 +427,7 @@ impl Interp<'_> {
                             for (s2, fl) in self.block(&c.body, s) {
                                 match fl {
                                     Flow::Next if !c.brk => next.push(s2),
-                                    Flow::Next | Flow::Break => out.push((s2, Flow::Next)),
+                                    Flow::Next => out.push((s2, Flow::Next)),
                                     other => out.push((s2, other)),
                                 }
                             }
@@ -498,7 +522,7 @@ impl Interp<'_> {
                     match fl {
                         Flow::Next => next.push(s2),
                         Flow::Return(v, line) => self.record_return(s2, v, line),
-                        Flow::Goto(_) | Flow::Break => unreachable!("epilogues do not jump"),
+                        Flow::Goto(_) => unreachable!("epilogues do not jump"),
                     }
                 }
             }
@@ -545,6 +569,7 @@ pub fn expected(f: &Func) -> Expected {
             ours: false,
         }; 2],
         vmas: [Vma::Null; VMAS],
+        file: Vma::Null,
         flags: [None; FLAGS],
         ret: 0,
         locked: 1,
@@ -555,7 +580,6 @@ pub fn expected(f: &Func) -> Expected {
             Flow::Next => it.epilogue(0, st),
             Flow::Goto(l) => it.epilogue(l, st),
             Flow::Return(v, line) => it.record_return(st, v, line),
-            Flow::Break => unreachable!("break outside a switch"),
         }
     }
     it.leak();

@@ -18,7 +18,7 @@ fn engine_agrees_with_the_oracle() {
     let dir = std::env::temp_dir();
     let mut tally = Tally::default();
     for seed in 0..UNITS {
-        let gen = GenConfig { loops: seed % 3 == 2 };
+        let gen = GenConfig { loops: seed % 3 == 2, large: seed % 4 == 3 };
         run_unit(&cfg, &dir, 1000 + seed, PER_UNIT, gen, &mut tally);
     }
     assert!(tally.failed_units.is_empty(), "{:#?}", tally.failed_units);
