@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each of the test and the examples uses part of it
 //! The comparison of mmlint with the interpreter, shared by the property test and the long
 //! run (examples/oracle_long.rs includes this file).
 
@@ -89,25 +90,13 @@ pub fn run_unit(cfg: &Config, dir: &Path, seed: u64, n: usize, gen: GenConfig, t
     let unit = gen_unit(seed, n, gen);
     let path: PathBuf = dir.join(format!("oracle_{seed}.c"));
     tally.units += 1;
-    let diags = match analyze_source(&path, &unit.text, cfg) {
-        FileOutcome::Analyzed { diagnostics, .. } => diagnostics,
-        FileOutcome::Failed { reason, details } => {
-            tally
-                .failed_units
-                .push(format!("seed {seed}: {reason}: {}", details.join("; ")));
+    let got = match engine_reports(cfg, &path, &unit.text) {
+        Ok(g) => g,
+        Err(e) => {
+            tally.failed_units.push(format!("seed {seed}: {e}"));
             return;
         }
     };
-    let name = path.display().to_string();
-    let mut got: BTreeMap<&str, BTreeSet<(String, u32)>> = BTreeMap::new();
-    for d in &diags {
-        if *d.span.start.file != *name || !RULES.contains(&d.rule) {
-            continue;
-        }
-        got.entry(d.function.as_str())
-            .or_default()
-            .insert((d.rule.to_string(), d.span.start.line));
-    }
     for f in &unit.funcs {
         tally.programs += 1;
         let exp = interp::expected(f);
@@ -186,4 +175,29 @@ pub fn describe(d: &Disagreement) -> String {
         },
         d.source
     )
+}
+
+/// What mmlint reports in `text` (written as `dir/name`), per function: (rule, line).
+pub fn engine_reports(
+    cfg: &Config,
+    path: &Path,
+    text: &str,
+) -> Result<BTreeMap<String, BTreeSet<(String, u32)>>, String> {
+    let diags = match analyze_source(path, text, cfg) {
+        FileOutcome::Analyzed { diagnostics, .. } => diagnostics,
+        FileOutcome::Failed { reason, details } => {
+            return Err(format!("{reason}: {}", details.join("; ")))
+        }
+    };
+    let name = path.display().to_string();
+    let mut got: BTreeMap<String, BTreeSet<(String, u32)>> = BTreeMap::new();
+    for d in &diags {
+        if *d.span.start.file != *name || !RULES.contains(&d.rule) {
+            continue;
+        }
+        got.entry(d.function.clone())
+            .or_default()
+            .insert((d.rule.to_string(), d.span.start.line));
+    }
+    Ok(got)
 }
