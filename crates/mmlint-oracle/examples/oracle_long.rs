@@ -14,7 +14,10 @@ use mmlint_oracle::GenConfig;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let programs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let first: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let first: u64 = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let per_unit = 50;
     let cfg = config();
     let dir = std::env::temp_dir();
@@ -22,7 +25,10 @@ fn main() {
     let start = std::time::Instant::now();
     let units = programs.div_ceil(per_unit) as u64;
     for u in 0..units {
-        let gen = GenConfig { loops: u % 3 == 2, large: u % 4 == 3 };
+        let gen = GenConfig {
+            loops: u % 3 == 2,
+            large: u % 4 == 3,
+        };
         run_unit(&cfg, &dir, first + u, per_unit, gen, &mut tally);
         if (u + 1) % 100 == 0 {
             eprintln!(
@@ -35,12 +41,19 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!("seeds {first}..{}", first + units);
-    println!("units: {} (failed to analyse: {})", tally.units, tally.failed_units.len());
+    println!(
+        "units: {} (failed to analyse: {})",
+        tally.units,
+        tally.failed_units.len()
+    );
     for f in &tally.failed_units {
         println!("  {f}");
     }
     println!("programs: {}", tally.programs);
-    println!("  loop-free within the cap (<= {CAP} paths): {}", tally.within_cap);
+    println!(
+        "  loop-free within the cap (<= {CAP} paths): {}",
+        tally.within_cap
+    );
     println!("  loop-free over the cap: {}", tally.over_cap);
     println!("  with loops: {}", tally.with_loops);
     println!("  too many paths for the interpreter: {}", tally.truncated);
@@ -65,9 +78,10 @@ fn main() {
             println!("\n{}", describe(d));
         }
     }
-    let bad = tally
-        .examples
-        .iter()
-        .any(|d| d.within_cap && !d.loops);
-    std::process::exit(if bad || !tally.failed_units.is_empty() { 1 } else { 0 });
+    let bad = tally.examples.iter().any(|d| d.within_cap && !d.loops);
+    std::process::exit(if bad || !tally.failed_units.is_empty() {
+        1
+    } else {
+        0
+    });
 }

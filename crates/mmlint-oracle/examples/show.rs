@@ -14,7 +14,12 @@ fn main() {
     print!("{}", u.text);
     for f in &u.funcs {
         let e = mmlint_oracle::interp::expected(f);
-        println!("// {}: {} paths{}", f.name, e.paths, if e.truncated { " (truncated)" } else { "" });
+        println!(
+            "// {}: {} paths{}",
+            f.name,
+            e.paths,
+            if e.truncated { " (truncated)" } else { "" }
+        );
         for ((rule, line), w) in &e.reports {
             println!("//   {line}: {rule}   [{w}]");
         }

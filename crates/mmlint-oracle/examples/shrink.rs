@@ -38,9 +38,7 @@ fn diff(cfg: &mmlint_driver::Config, f: &Func) -> (Diff, String, String) {
     }
     let report = format!(
         "interpreter ({} paths): {:?}\nmmlint: {:?}",
-        exp.paths,
-        exp.reports,
-        have
+        exp.paths, exp.reports, have
     );
     (d, text, report)
 }

@@ -54,20 +54,49 @@ pub enum RetTest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cond {
     /// `fI` or `!fI`
-    Flag { i: usize, neg: bool },
+    Flag {
+        i: usize,
+        neg: bool,
+    },
     /// `fA && fB`
     FlagAnd(usize, usize),
     /// `fA || fB`
     FlagOr(usize, usize),
     /// `mmap_<mode>_lock_killable(mm)`: true when the acquire failed.
-    Killable { mode: Mode, mm: MmRef },
+    Killable {
+        mode: Mode,
+        mm: MmRef,
+    },
     /// `mmap_<mode>_trylock(mm)` (`!` when `neg`): true when it acquired.
-    Trylock { mode: Mode, mm: MmRef, neg: bool },
+    Trylock {
+        mode: Mode,
+        mm: MmRef,
+        neg: bool,
+    },
     /// `vI` or `!vI`
-    Vma { v: usize, neg: bool },
+    Vma {
+        v: usize,
+        neg: bool,
+    },
     Ret(RetTest),
     /// `locked` or `!locked`
-    Locked { neg: bool },
+    Locked {
+        neg: bool,
+    },
+    /// `fI && mmap_<mode>_lock_killable(mm)`: the acquire is tried only when `fI` is set.
+    FlagAndKillable {
+        i: usize,
+        mode: Mode,
+        mm: MmRef,
+    },
+    /// `!vI || vI->vm_start > addr`: a use of `vI` only when it is not NULL.
+    VmaNullOrUse {
+        v: usize,
+    },
+    /// `vI->vm_flags & VM_WRITE`: a use, with an unknown outcome.
+    VmaFlag {
+        v: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +167,12 @@ pub enum Kind {
     GupFast,
     /// `ret = C;`
     SetRet(i64),
+    /// `ret = fI ? A : B;`
+    SetRetCond {
+        i: usize,
+        a: i64,
+        b: i64,
+    },
     /// `locked = 1;`
     SetLocked,
     Return(RetVal),
@@ -233,6 +268,11 @@ pub fn cond_text(c: &Cond) -> String {
         Cond::Ret(RetTest::Zero) => "!ret".into(),
         Cond::Ret(RetTest::Neg) => "ret < 0".into(),
         Cond::Locked { neg: n } => format!("{}locked", neg(*n)),
+        Cond::FlagAndKillable { i, mode, mm } => {
+            format!("f{i} && mmap_{}_lock_killable({})", mode.word(), mm.text())
+        }
+        Cond::VmaNullOrUse { v } => format!("!v{v} || v{v}->vm_start > addr"),
+        Cond::VmaFlag { v } => format!("v{v}->vm_flags & VM_WRITE"),
     }
 }
 
@@ -286,6 +326,9 @@ fn simple_text(k: &Kind) -> String {
         ),
         Kind::GupFast => "get_user_pages_fast(addr, 1, FOLL_WRITE, &page);".into(),
         Kind::SetRet(c) => format!("ret = {};", const_text(*c)),
+        Kind::SetRetCond { i, a, b } => {
+            format!("ret = f{i} ? {} : {};", const_text(*a), const_text(*b))
+        }
         Kind::SetLocked => "locked = 1;".into(),
         Kind::Return(RetVal::Var) => "return ret;".into(),
         Kind::Return(RetVal::Const(c)) => format!("return {};", const_text(*c)),

@@ -79,7 +79,7 @@ impl Gen<'_> {
 
     /// A statement that neither branches nor leaves the block.
     fn simple(&mut self) -> Kind {
-        let w = [12, 12, 1, 10, 12, 5, 2, 3, 4, 3, 3, 3, 1];
+        let w = [12, 12, 1, 10, 12, 5, 2, 3, 4, 3, 3, 3, 1, 2];
         match self.rng.weighted(&w) {
             0 => Kind::Lock {
                 mode: self.mode(),
@@ -116,7 +116,12 @@ impl Gen<'_> {
             },
             10 => Kind::Derive { v: self.vma() },
             11 => Kind::UseFile,
-            _ => Kind::PinFile,
+            12 => Kind::PinFile,
+            _ => Kind::SetRetCond {
+                i: self.flag(),
+                a: self.ret_const(),
+                b: self.ret_const(),
+            },
         }
     }
 
@@ -152,15 +157,19 @@ impl Gen<'_> {
     fn stmt(&mut self, depth: u32) -> Vec<Stmt> {
         let nested = depth < 3;
         let w = [
-            60,                                                        // simple
-            if nested { 14 } else { 0 },                               // if on flags
-            if nested { 6 } else { 0 },                                // killable
-            if nested { 3 } else { 0 },                                // stored killable
-            if nested { 3 } else { 0 },                                // trylock
-            if nested { 5 } else { 0 },                                // if on a VMA
-            if nested { 3 } else { 0 },                                // if on ret / locked
-            if depth < 2 && !self.used_switch { 3 } else { 0 },        // switch
-            if nested && self.cfg.loops && !self.in_loop { 4 } else { 0 }, // loop
+            60,                                                 // simple
+            if nested { 14 } else { 0 },                        // if on flags
+            if nested { 6 } else { 0 },                         // killable
+            if nested { 3 } else { 0 },                         // stored killable
+            if nested { 3 } else { 0 },                         // trylock
+            if nested { 5 } else { 0 },                         // if on a VMA
+            if nested { 3 } else { 0 },                         // if on ret / locked
+            if depth < 2 && !self.used_switch { 3 } else { 0 }, // switch
+            if nested && self.cfg.loops && !self.in_loop {
+                4
+            } else {
+                0
+            }, // loop
         ];
         let kind = match self.rng.weighted(&w) {
             0 => self.simple(),
@@ -169,9 +178,15 @@ impl Gen<'_> {
                 self.if_stmt(cond, depth)
             }
             2 => {
-                let cond = Cond::Killable {
-                    mode: self.mode(),
-                    mm: self.mm(),
+                let (mode, mm) = (self.mode(), self.mm());
+                let cond = if self.rng.chance(1, 5) {
+                    Cond::FlagAndKillable {
+                        i: self.flag(),
+                        mode,
+                        mm,
+                    }
+                } else {
+                    Cond::Killable { mode, mm }
                 };
                 self.if_stmt(cond, depth)
             }
@@ -197,9 +212,14 @@ impl Gen<'_> {
                 self.if_stmt(cond, depth)
             }
             5 => {
-                let cond = Cond::Vma {
-                    v: self.vma(),
-                    neg: self.rng.chance(1, 2),
+                let v = self.vma();
+                let cond = match self.rng.below(4) {
+                    0 => Cond::VmaNullOrUse { v },
+                    1 => Cond::VmaFlag { v },
+                    _ => Cond::Vma {
+                        v,
+                        neg: self.rng.chance(1, 2),
+                    },
                 };
                 self.if_stmt(cond, depth)
             }
@@ -252,7 +272,10 @@ impl Gen<'_> {
 
     fn if_stmt(&mut self, cond: Cond, depth: u32) -> Kind {
         // The failure branch of an acquire usually leaves.
-        let exits = matches!(cond, Cond::Killable { .. } | Cond::Ret(_));
+        let exits = matches!(
+            cond,
+            Cond::Killable { .. } | Cond::FlagAndKillable { .. } | Cond::Ret(_)
+        );
         let then = self.block(depth + 1, 3, if exits { (3, 4) } else { (1, 4) });
         let els = self
             .rng

@@ -85,6 +85,10 @@ struct St {
     locks: [Lock; 2],
     vmas: [Vma; VMAS],
     file: Vma,
+    /// Outcomes of `vI->vm_flags & VM_WRITE` and `vI->vm_start > addr` on this path,
+    /// until `vI` is assigned: mmlint assumes, like Smatch, that a condition over locals
+    /// and their fields gives the same result until one of those locals is written.
+    tests: [[Option<bool>; 2]; VMAS],
     flags: [Option<bool>; FLAGS],
     ret: i64,
     locked: i64,
@@ -265,7 +269,54 @@ impl Interp<'_> {
                 let v = (st.locked != 0) != *neg;
                 vec![(st, v)]
             }
+            Cond::FlagAndKillable { i, mode, mm } => {
+                let mut out = Vec::new();
+                for (s, set) in self.flag(st, *i, line) {
+                    if set {
+                        out.extend(self.cond(
+                            &Cond::Killable {
+                                mode: *mode,
+                                mm: *mm,
+                            },
+                            line,
+                            s,
+                        ));
+                    } else {
+                        out.push((s, false));
+                    }
+                }
+                out
+            }
+            Cond::VmaNullOrUse { v } => {
+                let mut out = Vec::new();
+                for (s, nonnull) in self.cond(&Cond::Vma { v: *v, neg: false }, line, st) {
+                    if !nonnull {
+                        out.push((s, true));
+                    } else {
+                        out.extend(self.vma_use_test(*v, 1, line, s));
+                    }
+                }
+                out
+            }
+            Cond::VmaFlag { v } => self.vma_use_test(*v, 0, line, st),
         }
+    }
+
+    /// Test `which` of a field of `vI`: a use, with an outcome unknown the first time.
+    fn vma_use_test(&mut self, v: usize, which: usize, line: u32, st: St) -> Vec<(St, bool)> {
+        if let Vma::Ptr { dead: true, .. } = st.vmas[v] {
+            self.report(DANGLING, line, &st);
+        }
+        if let Some(known) = st.tests[v][which] {
+            return vec![(st, known)];
+        }
+        let mut t = st.clone();
+        t.tests[v][which] = Some(true);
+        t.trace.push(format!("L{line}:v{v}-test{which}-true"));
+        let mut f = st;
+        f.tests[v][which] = Some(false);
+        f.trace.push(format!("L{line}:v{v}-test{which}-false"));
+        vec![(t, true), (f, false)]
     }
 
     fn flag(&mut self, mut st: St, i: usize, line: u32) -> Vec<(St, bool)> {
@@ -319,6 +370,7 @@ impl Interp<'_> {
                     dead: false,
                     nonnull: false,
                 };
+                st.tests[*v] = [None; 2];
             }
             Kind::Use { v } => {
                 if let Vma::Ptr { dead: true, .. } = st.vmas[*v] {
@@ -339,6 +391,7 @@ impl Interp<'_> {
                         dead: false,
                         nonnull: false,
                     };
+                    st.tests[*v] = [None; 2];
                 }
                 if *locked {
                     let mut dropped = st.clone();
@@ -359,6 +412,7 @@ impl Interp<'_> {
                         dead: false,
                         nonnull: false,
                     };
+                    st.tests[*v] = [None; 2];
                 }
             }
             Kind::GupFast => {
@@ -367,7 +421,10 @@ impl Interp<'_> {
                     self.report(GUP_LOCKED, line, &st);
                 }
             }
-            Kind::Copy { dst, src } => st.vmas[*dst] = st.vmas[*src],
+            Kind::Copy { dst, src } => {
+                st.vmas[*dst] = st.vmas[*src];
+                st.tests[*dst] = st.tests[*src];
+            }
             Kind::Derive { v } => {
                 if let Vma::Ptr { dead, .. } = st.vmas[*v] {
                     if dead {
@@ -391,6 +448,16 @@ impl Interp<'_> {
             }
             Kind::PinFile => st.file = Vma::Null,
             Kind::SetRet(c) => st.ret = *c,
+            Kind::SetRetCond { i, a, b } => {
+                return self
+                    .flag(st, *i, line)
+                    .into_iter()
+                    .map(|(mut s, set)| {
+                        s.ret = if set { *a } else { *b };
+                        (s, Flow::Next)
+                    })
+                    .collect();
+            }
             Kind::SetLocked => st.locked = 1,
             Kind::Return(RetVal::Var) => {
                 let v = st.ret;
@@ -499,7 +566,8 @@ impl Interp<'_> {
             return;
         }
         self.out.paths += 1;
-        let held = [0, 1].map(|k| matches!(st.locks[k].status, Status::Held(_)) && st.locks[k].ours);
+        let held =
+            [0, 1].map(|k| matches!(st.locks[k].status, Status::Held(_)) && st.locks[k].ours);
         let released =
             [0, 1].map(|k| matches!(st.locks[k].status, Status::Released | Status::Failed));
         self.rets.push(RetRec {
@@ -545,10 +613,7 @@ impl Interp<'_> {
                 let same_class = released.iter().any(|n| class(n.value) == class(r.value));
                 if same_class || r.value < 0 {
                     let witness = r.trace.join(" ");
-                    self.out
-                        .reports
-                        .entry((LEAK, r.line))
-                        .or_insert(witness);
+                    self.out.reports.entry((LEAK, r.line)).or_insert(witness);
                 }
             }
         }
@@ -570,6 +635,7 @@ pub fn expected(f: &Func) -> Expected {
         }; 2],
         vmas: [Vma::Null; VMAS],
         file: Vma::Null,
+        tests: [[None; 2]; VMAS],
         flags: [None; FLAGS],
         ret: 0,
         locked: 1,

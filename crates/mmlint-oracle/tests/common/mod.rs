@@ -127,11 +127,8 @@ pub fn run_unit(cfg: &Config, dir: &Path, seed: u64, n: usize, gen: GenConfig, t
         }
         let mut diffs = Vec::new();
         for (r, l) in want.difference(have) {
-            let witness = exp.reports[&(
-                RULES.iter().find(|x| **x == r).copied().unwrap(),
-                *l,
-            )]
-                .clone();
+            let witness =
+                exp.reports[&(RULES.iter().find(|x| **x == r).copied().unwrap(), *l)].clone();
             diffs.push((Kind::Missed, r.clone(), *l, witness));
         }
         for (r, l) in have.difference(&want) {
