@@ -35,8 +35,9 @@ fn damaged_fixtures_are_analysed_or_fail_with_a_reason() {
     let out = Command::new("python3")
         .arg(root.join("scripts/mutate-units.py"))
         .arg(&db)
-        .args(["--count", "60", "--seed", "7", "--control", "3", "--jobs", "2"])
-        .args(["--timeout", "60", "--mmlint", env!("CARGO_BIN_EXE_mmlint")])
+        .args(["--count", "60", "--seed", "7", "--control", "3"])
+        .args(["--jobs", "2", "--timeout", "60"])
+        .args(["--mmlint", env!("CARGO_BIN_EXE_mmlint")])
         .output()
         .expect("python3 runs");
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
