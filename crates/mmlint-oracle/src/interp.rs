@@ -423,7 +423,9 @@ impl Interp<'_> {
             }
             Kind::Copy { dst, src } => {
                 st.vmas[*dst] = st.vmas[*src];
-                st.tests[*dst] = st.tests[*src];
+                // A written local: what was tested on it is forgotten, and mmlint keys
+                // tests by the locals they read, so the copy's tests start unknown.
+                st.tests[*dst] = [None; 2];
             }
             Kind::Derive { v } => {
                 if let Vma::Ptr { dead, .. } = st.vmas[*v] {
