@@ -13,7 +13,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: all deps demo test sarif-tools nvim old-libclang install uninstall deb
+.PHONY: all deps demo test sarif-tools nvim old-libclang install uninstall deb oracle-long mutate
 
 all: $(MMLINT)
 
@@ -131,3 +131,20 @@ test: deps sarif-tools nvim old-libclang
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -q -- -D warnings
 	cargo test --workspace -q
+
+# The oracle's long run (docs/reliability.md): ORACLE_PROGRAMS generated functions checked
+# against the reference interpreter; exit 1 when one within the disjunction cap disagrees.
+ORACLE_PROGRAMS ?= 100000
+ORACLE_SEED ?= 1000000
+oracle-long:
+	nice -n 10 cargo run --release -q -p mmlint-oracle --example oracle_long -- \
+		$(ORACLE_PROGRAMS) $(ORACLE_SEED)
+
+# Seeded damage to real units (docs/reliability.md); MUTATE_DB is a kernel
+# compile_commands.json (the 6.1 corpus of the README by default).
+MUTATE_DB ?= $(HOME)/.cache/mmlint/linux-6.1/compile_commands.json
+MUTATE_COUNT ?= 1000
+mutate: deps
+	cargo build --release -q
+	nice -n 10 python3 scripts/mutate-units.py $(MUTATE_DB) --count $(MUTATE_COUNT) \
+		--mmlint $(MMLINT)

@@ -338,8 +338,15 @@ impl Subsumes for State {
         });
         locks_ok
             && self.out_written & other.out_written == other.out_written
+            // A VMA of another lock is not covered: a release of `o.lock` would end `o`
+            // and not `s` (found by the oracle: `vma = find_vma(current->mm, …); if (!vma)
+            // vma = vma_lookup(mm, …);` lost the current->mm path).
             && other.vmas.iter().all(|(k, o)| match self.vmas.get(k) {
-                Some(s) => !(s.dead.is_none() && o.dead.is_some()),
+                Some(s) => {
+                    s.lock == o.lock
+                        && s.is_array == o.is_array
+                        && !(s.dead.is_none() && o.dead.is_some())
+                }
                 None => false,
             })
             && self

@@ -61,3 +61,19 @@ int ok_task_mm_alias(struct task_struct *tsk, unsigned long addr)
 	mmap_read_unlock(tsk->mm);
 	return ret;
 }
+
+/*
+ * Found by the oracle (seed 4000091 function 31, shrunk): the two paths leave VMAs of
+ * different locks in `vma`; one state was taken to cover the other, and the release of
+ * current->mm's lock then ended neither.
+ */
+unsigned long bad_vma_of_either_mm(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	vma = find_vma(current->mm, addr);
+	if (!vma)
+		vma = vma_lookup(mm, addr);
+	mmap_write_unlock(current->mm);
+	return vma->vm_flags; // expect: dangling-vma
+}
