@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use mmlint_diagnostics::Diagnostic;
-use mmlint_driver::batch::{load_compdb, run_units};
+use mmlint_driver::batch::{load_compdb_for, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
 use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::ApiDb;
@@ -118,6 +118,10 @@ pub(crate) struct Units {
     /// Per-unit time limit in seconds for -p.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     timeout: u64,
+    /// Parse for this kernel ARCH (arm64, parisc, ...) or clang triple, whatever the
+    /// command lines say (default: found from each line; docs/architectures.md).
+    #[arg(long, value_name = "ARCH|TRIPLE")]
+    target: Option<String>,
 }
 
 // Parsed once at start-up: the size of the `check` variant does not matter.
@@ -583,6 +587,8 @@ pub(crate) struct CheckRun {
     jobs: Option<usize>,
     timeout: Duration,
     compiler_args: Vec<String>,
+    /// `--target`, or mmlint.toml's `target` (see [`CheckRun::settings`]).
+    target: Option<String>,
 }
 
 impl CheckRun {
@@ -593,11 +599,19 @@ impl CheckRun {
             jobs: u.jobs,
             timeout: Duration::from_secs(u.timeout),
             compiler_args,
+            target: u.target,
+        }
+    }
+
+    /// mmlint.toml's settings that say how to parse: the command line wins.
+    pub(crate) fn settings(&mut self, s: &config::Config) {
+        if self.target.is_none() {
+            self.target = s.target.clone();
         }
     }
 }
 
-fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
+fn check(mut run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
     let settings = match layer_settings(o.config.as_deref(), &mut common) {
         Ok(s) => s,
         Err(st) => return st,
@@ -606,6 +620,7 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         Ok(u) => u,
         Err(st) => return st,
     };
+    run.settings(&settings);
     let cfg = match setup(&common) {
         Ok(mut cfg) => {
             cfg.clang_args = run.compiler_args.clone();
@@ -799,8 +814,20 @@ pub(crate) fn analyze_run(
     cfg: &Config,
     verb: &str,
 ) -> Result<Analyzed, ExitStatus> {
+    let target = match run
+        .target
+        .as_deref()
+        .map(mmlint_frontend::flags::target_by_name)
+    {
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => {
+            crate::error_line(e);
+            return Err(ExitStatus::ToolError);
+        }
+        None => None,
+    };
     match &run.compdb {
-        Some(db) => batch(db, run, cfg),
+        Some(db) => batch(db, run, cfg, target.as_ref()),
         None if run.paths.is_empty() => {
             eprintln!(
                 "mmlint: error: no files to {verb} (give FILE... or -p compile_commands.json)"
@@ -808,6 +835,17 @@ pub(crate) fn analyze_run(
             Err(ExitStatus::ToolError)
         }
         None => {
+            // The files' arguments are clang's already: only the target goes in front.
+            let with_target;
+            let cfg = match &target {
+                Some(t) => {
+                    let mut c = cfg.clone();
+                    c.clang_args = t.args().into_iter().chain(c.clang_args).collect();
+                    with_target = c;
+                    &with_target
+                }
+                None => cfg,
+            };
             let results = run
                 .paths
                 .iter()
@@ -818,9 +856,14 @@ pub(crate) fn analyze_run(
     }
 }
 
-fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
+fn batch(
+    db: &Path,
+    run: &CheckRun,
+    cfg: &Config,
+    target: Option<&mmlint_frontend::flags::Target>,
+) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
-    let mut units = load_compdb(db, &filters).map_err(|e| {
+    let mut units = load_compdb_for(db, &filters, target).map_err(|e| {
         crate::error_line(&e);
         ExitStatus::ToolError
     })?;
