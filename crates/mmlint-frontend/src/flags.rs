@@ -636,6 +636,43 @@ mod tests {
         assert!(t.args.iter().any(|a| a == "-mpacked-stack"));
     }
 
+    /// parisc has no clang target: the stand-in's macros are replaced by hppa's, and every
+    /// -m option (gcc's parisc machine options, which clang rejects for MIPS) is dropped.
+    #[test]
+    fn parisc_lines() {
+        check_arch(
+            "parisc",
+            "fault",
+            "mips-linux-gnu",
+            "mips-linux-gnu",
+            &[
+                "-mno-space-regs",
+                "-mfast-indirect-calls",
+                "-mdisable-fpregs",
+                "-mschedule=7100LC",
+                "-fconserve-stack",
+            ],
+        );
+        for line in ["parisc-fault-gcc-argv.txt", "parisc-fault-check-argv.txt"] {
+            let argv = recorded(line);
+            let t = translate_for(Some(&argv[0]), &argv[1..], None);
+            assert!(t.target.as_ref().unwrap().substitute);
+            assert!(
+                !t.args.iter().any(|a| a.starts_with("-m")),
+                "{line}: {:?}",
+                t.args
+            );
+            for m in [
+                "-U__mips__",
+                "-U_MIPS_SZLONG",
+                "-D__hppa__=1",
+                "-D_PA_RISC1_1=1",
+            ] {
+                assert!(t.args.iter().any(|a| a == m), "{line}: {m} missing");
+            }
+        }
+    }
+
     #[test]
     fn x86_check_line_gets_the_x86_target() {
         let c = translate(&recorded("gup-check-argv.txt"));
