@@ -35,6 +35,8 @@ const DROP: &[&str] = &[
     "-fno-partial-inlining",
     "-fno-ipa-bit-cp",
     "-fno-ipa-icf",
+    // DEBUG_INFO_REDUCED (arm64 defconfig).
+    "-femit-struct-debug-baseonly",
 ];
 
 const DROP_PREFIX: &[&str] = &[
@@ -634,6 +636,30 @@ mod tests {
         let gcc = recorded("s390-mmap-gcc-argv.txt");
         let t = translate_for(Some(&gcc[0]), &gcc[1..], None);
         assert!(t.args.iter().any(|a| a == "-mpacked-stack"));
+    }
+
+    #[test]
+    fn arm64_lines() {
+        check_arch(
+            "arm64",
+            "fault",
+            "aarch64-linux-gnu",
+            "aarch64-linux-gnu",
+            &[
+                "-mabi=lp64",
+                "-femit-struct-debug-baseonly",
+                "-fconserve-stack",
+            ],
+        );
+        let gcc = recorded("arm64-fault-gcc-argv.txt");
+        let t = translate_for(Some(&gcc[0]), &gcc[1..], None);
+        for kept in [
+            "-mstack-protector-guard=sysreg",
+            "-mstack-protector-guard-reg=sp_el0",
+            "-mgeneral-regs-only",
+        ] {
+            assert!(t.args.iter().any(|a| a == kept), "{kept} dropped");
+        }
     }
 
     /// parisc has no clang target: the stand-in's macros are replaced by hppa's, and every
