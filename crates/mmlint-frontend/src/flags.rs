@@ -703,7 +703,7 @@ mod tests {
     fn x86_check_line_gets_the_x86_target() {
         let c = translate(&recorded("gup-check-argv.txt"));
         let t = c.target.expect("a target");
-        assert_eq!(t.triple, "x86_64-linux-gnu");
+        assert_eq!(t.triple, "x86_64-pc-linux-gnu");
         assert_eq!(t.source, "Sparse's --arch=x86");
     }
 
