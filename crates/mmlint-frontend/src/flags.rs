@@ -663,14 +663,14 @@ mod tests {
     }
 
     /// parisc has no clang target: the stand-in's macros are replaced by hppa's, and every
-    /// -m option (gcc's parisc machine options, which clang rejects for MIPS) is dropped.
+    /// -m option (gcc's parisc machine options, which clang rejects for SPARC) is dropped.
     #[test]
     fn parisc_lines() {
         check_arch(
             "parisc",
             "fault",
-            "mips-linux-gnu",
-            "mips-linux-gnu",
+            "sparc-linux-gnu",
+            "sparc-linux-gnu",
             &[
                 "-mno-space-regs",
                 "-mfast-indirect-calls",
@@ -689,8 +689,8 @@ mod tests {
                 t.args
             );
             for m in [
-                "-U__mips__",
-                "-U_MIPS_SZLONG",
+                "-U__sparc__",
+                "-U__sparcv8",
                 "-D__hppa__=1",
                 "-D_PA_RISC1_1=1",
             ] {
@@ -768,11 +768,11 @@ mod tests {
     #[test]
     fn target_names() {
         let t = target_by_name("parisc").unwrap();
-        assert_eq!((t.triple.as_str(), t.substitute), ("mips-linux-gnu", true));
+        assert_eq!((t.triple.as_str(), t.substitute), ("sparc-linux-gnu", true));
         let t = target_by_name("hppa64-linux-gnu").unwrap();
         assert_eq!(
             (t.triple.as_str(), t.arch.as_deref()),
-            ("mips64-linux-gnuabi64", Some("parisc"))
+            ("sparc64-linux-gnu", Some("parisc"))
         );
         let t = target_by_name("powerpc64-linux-gnu").unwrap();
         assert_eq!(
@@ -817,8 +817,8 @@ mod tests {
     }
 
     /// Every row's triple is one clang-19 knows, and a substitute's predefined macros are
-    /// the real architecture's: none of the stand-in's own is left (MIPS names them all
-    /// with "mips" or "_ABI"), and each of `define` is there. Needs the clang-19 binary
+    /// the real architecture's: none of the stand-in's own is left (MIPS and SPARC name
+    /// theirs with "mips"/"_ABI" and "sparc"), and each of `define` is there. Needs the clang-19 binary
     /// (`make deps` installs it).
     #[test]
     fn triples_and_substitute_macros_with_clang() {
@@ -844,9 +844,18 @@ mod tests {
                 .filter_map(|l| l.split_whitespace().nth(1))
                 .collect();
             if r.substitute {
+                let family = ["mips", "sparc"]
+                    .into_iter()
+                    .find(|f| r.triple.starts_with(f))
+                    .expect("a known stand-in");
                 let stray: Vec<&&str> = names
                     .iter()
-                    .filter(|n| n.to_lowercase().contains("mips") || n.starts_with("_ABI"))
+                    .filter(|n| {
+                        n.to_lowercase().contains(family)
+                            || n.starts_with("_ABI")
+                            || (r.undefine.iter().any(|u| u == *n)
+                                && !r.define.iter().any(|d| d.split('=').next() == Some(**n)))
+                    })
                     .collect();
                 assert!(stray.is_empty(), "{}: {stray:?} still defined", r.arch);
             }
