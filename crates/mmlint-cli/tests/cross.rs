@@ -112,3 +112,102 @@ fn kbuild_check_of_parisc_mm() {
 fn kbuild_check_of_arm64_mm() {
     kbuild_check("arm64", "aarch64-linux-gnu-", "arch/arm64/mm/");
 }
+
+/// A unit that only parses for parisc: `#error` unless the predefined macros are hppa's.
+const ONLY_PARISC: &str = "#ifndef __hppa__\n#error not parsed as parisc\n#endif\n\
+#if defined(__sparc__) || defined(__x86_64__) || defined(__aarch64__)\n\
+#error the stand-in shows\n#endif\n\
+_Static_assert(sizeof(long) == 4 && sizeof(void *) == 4, \"ILP32\");\n\
+void f(void) { register unsigned long r asm(\"r27\"); asm volatile(\"\" : \"=r\"(r) :: \"r19\"); }\n";
+
+fn mmlint(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("mmlint runs");
+    (
+        o.status.code().unwrap_or(-1),
+        text(&o.stderr) + &text(&o.stdout),
+    )
+}
+
+#[test]
+fn target_from_the_compiler_and_from_the_override() {
+    let dir = common::tempdir("cross-target");
+    std::fs::write(dir.join("a.c"), ONLY_PARISC).unwrap();
+    let db = |cc: &str| {
+        let d = dir.display();
+        format!(
+            r#"[{{"directory": "{d}", "file": "a.c", "command": "{cc} -nostdinc -c a.c -o a.o"}}]"#
+        )
+    };
+    // The compiler's prefix names parisc: the unit is parsed for the stand-in, as hppa.
+    std::fs::write(dir.join("compile_commands.json"), db("hppa-linux-gnu-gcc")).unwrap();
+    let (code, out) = mmlint(&dir, &["check", "-p", "compile_commands.json"]);
+    assert_eq!(code, 0, "{out}");
+    // A host gcc line is parsed for the host, and fails on the #error.
+    std::fs::write(dir.join("compile_commands.json"), db("gcc")).unwrap();
+    let (code, out) = mmlint(&dir, &["check", "-p", "compile_commands.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not parsed as parisc"), "{out}");
+    // --target (or mmlint.toml's target) overrides the line.
+    let (code, out) = mmlint(
+        &dir,
+        &["check", "-p", "compile_commands.json", "--target", "parisc"],
+    );
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(dir.join("mmlint.toml"), "target = \"hppa-linux-gnu\"\n").unwrap();
+    let (code, out) = mmlint(&dir, &["check", "-p", "compile_commands.json"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = mmlint(
+        &dir,
+        &["check", "-p", "compile_commands.json", "--target", "arm64"],
+    );
+    assert_eq!(code, 2, "{out}");
+    std::fs::remove_file(dir.join("mmlint.toml")).unwrap();
+    // Files mode: the target goes in front of the given clang arguments.
+    let (code, out) = mmlint(
+        &dir,
+        &["check", "--target", "parisc", "a.c", "--", "-nostdinc"],
+    );
+    assert_eq!(code, 0, "{out}");
+    // CHECK mode: Sparse's --arch=, or MMLINT_FLAGS=--target=.
+    let (code, out) = mmlint(&dir, &["-D__linux__", "--arch=parisc", "-nostdinc", "a.c"]);
+    assert_eq!(code, 0, "{out}");
+    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(&dir)
+        .args(["-nostdinc", "a.c"])
+        .env("MMLINT_FLAGS", "--target=parisc")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn an_unknown_target_is_a_one_line_error() {
+    let dir = common::tempdir("cross-bad-target");
+    std::fs::write(dir.join("a.c"), "int x;\n").unwrap();
+    let (code, out) = mmlint(&dir, &["check", "--target", "vax", "a.c"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("mmlint: error: unknown target 'vax'"),
+        "{out}"
+    );
+    std::fs::write(dir.join("mmlint.toml"), "target = \"vax\"\n").unwrap();
+    let (code, out) = mmlint(&dir, &["check", "a.c"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("mmlint.toml: target: unknown target 'vax'"),
+        "{out}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
+        .current_dir(&dir)
+        .args(["a.c"])
+        .env("MMLINT_FLAGS", "--target=vax")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).starts_with("mmlint: error: unknown target 'vax'"));
+}
