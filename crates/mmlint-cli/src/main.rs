@@ -10,6 +10,7 @@ mod install_files;
 mod kbuild_check;
 mod lsp_cmd;
 mod summarize;
+mod target;
 mod version;
 
 use std::collections::{BTreeMap, HashSet};
@@ -587,7 +588,7 @@ pub(crate) struct CheckRun {
     jobs: Option<usize>,
     timeout: Duration,
     compiler_args: Vec<String>,
-    /// `--target`, or mmlint.toml's `target` (see [`CheckRun::settings`]).
+    /// `--target`, or mmlint.toml's `target` (target.rs).
     target: Option<String>,
 }
 
@@ -600,13 +601,6 @@ impl CheckRun {
             timeout: Duration::from_secs(u.timeout),
             compiler_args,
             target: u.target,
-        }
-    }
-
-    /// mmlint.toml's settings that say how to parse: the command line wins.
-    pub(crate) fn settings(&mut self, s: &config::Config) {
-        if self.target.is_none() {
-            self.target = s.target.clone();
         }
     }
 }
@@ -814,20 +808,8 @@ pub(crate) fn analyze_run(
     cfg: &Config,
     verb: &str,
 ) -> Result<Analyzed, ExitStatus> {
-    let target = match run
-        .target
-        .as_deref()
-        .map(mmlint_frontend::flags::target_by_name)
-    {
-        Some(Ok(t)) => Some(t),
-        Some(Err(e)) => {
-            crate::error_line(e);
-            return Err(ExitStatus::ToolError);
-        }
-        None => None,
-    };
     match &run.compdb {
-        Some(db) => batch(db, run, cfg, target.as_ref()),
+        Some(db) => batch(db, run, cfg),
         None if run.paths.is_empty() => {
             eprintln!(
                 "mmlint: error: no files to {verb} (give FILE... or -p compile_commands.json)"
@@ -835,17 +817,8 @@ pub(crate) fn analyze_run(
             Err(ExitStatus::ToolError)
         }
         None => {
-            // The files' arguments are clang's already: only the target goes in front.
-            let with_target;
-            let cfg = match &target {
-                Some(t) => {
-                    let mut c = cfg.clone();
-                    c.clang_args = t.args().into_iter().chain(c.clang_args).collect();
-                    with_target = c;
-                    &with_target
-                }
-                None => cfg,
-            };
+            let with_target = target::in_front(cfg, run.target()?.as_ref());
+            let cfg = with_target.as_ref().unwrap_or(cfg);
             let results = run
                 .paths
                 .iter()
@@ -856,14 +829,9 @@ pub(crate) fn analyze_run(
     }
 }
 
-fn batch(
-    db: &Path,
-    run: &CheckRun,
-    cfg: &Config,
-    target: Option<&mmlint_frontend::flags::Target>,
-) -> Result<Analyzed, ExitStatus> {
+fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
-    let mut units = load_compdb_for(db, &filters, target).map_err(|e| {
+    let mut units = load_compdb_for(db, &filters, run.target()?.as_ref()).map_err(|e| {
         crate::error_line(&e);
         ExitStatus::ToolError
     })?;
