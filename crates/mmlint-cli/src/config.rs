@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! kernel_version = "6.12"                # else read from the tree (docs/api-data.md)
+//! target = "parisc"                       # kernel ARCH or clang triple (docs/architectures.md)
 //!
 //! [rules]
 //! disable = ["mmap-lock-leak"]
@@ -26,6 +27,7 @@ use serde::Deserialize;
 struct File {
     #[serde(alias = "doc_url")]
     doc_url: Option<String>,
+    target: Option<String>,
     #[serde(default)]
     rules: Rules,
     /// The kernel analysed, for the rules data's version ranges.
@@ -56,6 +58,8 @@ pub struct Config {
     /// Where the rule pages are published (checked by [`doc_url`]).
     pub doc_url: Option<String>,
     pub kernel_version: Option<mmlint_rules::KernelVersion>,
+    /// The target every unit is parsed for, instead of the one its command line names.
+    pub target: Option<String>,
 }
 
 /// Checks a `doc-url` / `--doc-url` value: an absolute URL (`scheme://…`), since it ends up
@@ -128,6 +132,10 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
             ));
         }
     }
+    if let Some(t) = &raw.target {
+        mmlint_frontend::flags::target_by_name(t)
+            .map_err(|e| format!("{}: target: {e}", path.display()))?;
+    }
     let mut severity = BTreeMap::new();
     for (r, s) in raw.rules.severity {
         let sev = match s.as_str() {
@@ -160,6 +168,7 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
             .collect(),
         severity,
         kernel_version: raw.kernel_version,
+        target: raw.target,
     })
 }
 
@@ -197,6 +206,16 @@ mod tests {
         assert!(doc_url("https://").is_err());
         assert!(doc_url("://x").is_err());
         assert!(doc_url("https://x.org/a b").is_err());
+    }
+
+    #[test]
+    fn target_is_a_kernel_arch_or_a_triple() {
+        let c = parse(Path::new("m.toml"), "target = \"parisc\"\n").unwrap();
+        assert_eq!(c.target.as_deref(), Some("parisc"));
+        let c = parse(Path::new("m.toml"), "target = \"aarch64-linux-gnu\"\n").unwrap();
+        assert_eq!(c.target.as_deref(), Some("aarch64-linux-gnu"));
+        let e = parse(Path::new("m.toml"), "target = \"vax\"\n").unwrap_err();
+        assert!(e.starts_with("m.toml: target: unknown target 'vax'"), "{e}");
     }
 
     #[test]

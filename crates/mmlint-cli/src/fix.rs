@@ -38,9 +38,10 @@ pub struct FixArgs {
 
 pub fn run(a: FixArgs) -> ExitStatus {
     let mut common = a.common;
-    if let Err(st) = crate::layer_settings(a.config.as_deref(), &mut common) {
-        return st;
-    }
+    let settings = match crate::layer_settings(a.config.as_deref(), &mut common) {
+        Ok(s) => s,
+        Err(st) => return st,
+    };
     for r in &a.rule {
         if mmlint_checks::find_rule(r).is_none() {
             eprintln!("mmlint: error: unknown rule '{r}' in --rule (see `mmlint rules`)");
@@ -70,7 +71,8 @@ pub fn run(a: FixArgs) -> ExitStatus {
     };
     cfg.clang_args = a.compiler_args.clone();
 
-    let run = CheckRun::new(a.units, a.compiler_args);
+    let mut run = CheckRun::new(a.units, a.compiler_args);
+    run.settings(&settings);
     let (results, base_dir, _) = match analyze_run(&run, &cfg, "fix") {
         Ok(x) => x,
         Err(s) => return s,

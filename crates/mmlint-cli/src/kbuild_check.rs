@@ -7,18 +7,21 @@
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`,
 //! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
 //! `mmlint summarize`), `--kernel-version=X.Y` (otherwise read from the tree's
-//! include/generated/uapi/linux/version.h: CHECK runs at the tree's root).
+//! include/generated/uapi/linux/version.h: CHECK runs at the tree's root),
+//! `--target=ARCH|TRIPLE` (the line's own architecture otherwise: Sparse's `--arch=`, the
+//! `arch/<ARCH>/include` paths).
 
 use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
 
-use mmlint_driver::kbuild::translate;
+use mmlint_driver::kbuild::{target_by_name, translate, translate_for, Target};
 
 use crate::{print_outcome, setup, CommonOpts, ExitStatus};
 
 struct Opts {
     error_exitcode: bool,
+    target: Option<Target>,
     common: CommonOpts,
 }
 
@@ -29,6 +32,7 @@ const OWN_WITH_VALUE: &[&str] = &[
     "--rules-dir=DIR",
     "--summaries=FILE",
     "--kernel-version=X.Y",
+    "--target=ARCH|TRIPLE",
 ];
 
 /// Every C file on the command line, in order. Kbuild passes one, but a hand-written call
@@ -52,6 +56,7 @@ fn c_files(args: &[String]) -> Vec<String> {
 fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), String> {
     let mut opts = Opts {
         error_exitcode: false,
+        target: None,
         common: CommonOpts::default(),
     };
     let mut rest = Vec::new();
@@ -78,6 +83,10 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
                     if from_env { " (in MMLINT_FLAGS)" } else { "" }
                 )
             })?);
+        } else if let Some(t) = a.strip_prefix("--target=") {
+            // clang's own spelling: a `--target=` from the build's flags (CF=, an LLVM=1
+            // line) is taken as the user's choice too, which it is.
+            opts.target = Some(target_by_name(t)?);
         } else if let Some(form) = OWN_WITH_VALUE.iter().find(|f| {
             let name = f.split('=').next().unwrap_or(f);
             a == name || a.starts_with(&format!("{name}="))
@@ -116,7 +125,7 @@ pub fn run(args: &[String]) -> u8 {
             opts.common.summaries = Some(PathBuf::from(f));
         }
     }
-    let t = translate(compiler.as_slice());
+    let t = translate_for(None, compiler.as_slice(), opts.target.as_ref());
     let files = c_files(&compiler);
     if files.is_empty() {
         eprintln!(

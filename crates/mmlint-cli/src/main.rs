@@ -11,6 +11,7 @@ mod kbuild_check;
 mod lsp_cmd;
 mod run_setup;
 mod summarize;
+mod target;
 mod version;
 
 use std::collections::{BTreeMap, HashSet};
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use mmlint_diagnostics::Diagnostic;
-use mmlint_driver::batch::{load_compdb, run_units};
+use mmlint_driver::batch::{load_compdb_for, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
 use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::KernelVersion;
@@ -124,6 +125,10 @@ pub(crate) struct Units {
     /// Per-unit time limit in seconds for -p.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     timeout: u64,
+    /// Parse for this kernel ARCH (arm64, parisc, ...) or clang triple, whatever the
+    /// command lines say (default: found from each line; docs/architectures.md).
+    #[arg(long, value_name = "ARCH|TRIPLE")]
+    target: Option<String>,
 }
 
 // Parsed once at start-up: the size of the `check` variant does not matter.
@@ -557,6 +562,8 @@ pub(crate) struct CheckRun {
     jobs: Option<usize>,
     timeout: Duration,
     compiler_args: Vec<String>,
+    /// `--target`, or mmlint.toml's `target` (target.rs).
+    target: Option<String>,
 }
 
 impl CheckRun {
@@ -567,11 +574,12 @@ impl CheckRun {
             jobs: u.jobs,
             timeout: Duration::from_secs(u.timeout),
             compiler_args,
+            target: u.target,
         }
     }
 }
 
-fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
+fn check(mut run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
     let settings = match layer_settings(o.config.as_deref(), &mut common) {
         Ok(s) => s,
         Err(st) => return st,
@@ -580,6 +588,7 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         Ok(u) => u,
         Err(st) => return st,
     };
+    run.settings(&settings);
     let hint = TreeHint {
         compdb: run.compdb.as_deref(),
         clang_args: &run.compiler_args,
@@ -793,6 +802,8 @@ pub(crate) fn analyze_run(
             Err(ExitStatus::ToolError)
         }
         None => {
+            let with_target = target::in_front(cfg, run.target()?.as_ref());
+            let cfg = with_target.as_ref().unwrap_or(cfg);
             let results = run
                 .paths
                 .iter()
@@ -805,7 +816,7 @@ pub(crate) fn analyze_run(
 
 fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus> {
     let filters: Vec<String> = run.paths.iter().map(|p| p.display().to_string()).collect();
-    let mut units = load_compdb(db, &filters).map_err(|e| {
+    let mut units = load_compdb_for(db, &filters, run.target()?.as_ref()).map_err(|e| {
         crate::error_line(&e);
         ExitStatus::ToolError
     })?;

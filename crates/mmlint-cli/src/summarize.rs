@@ -10,10 +10,11 @@ use mmlint_driver::{FileOutcome, Summary};
 
 use crate::{analyze_run, setup, CheckRun, CommonOpts, ExitStatus};
 
-pub fn run(run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
+pub fn run(mut run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStatus {
     // mmlint.toml's rules directories change what is learned, so they apply here too.
-    if let Err(st) = crate::layer_settings(None, &mut common) {
-        return st;
+    match crate::layer_settings(None, &mut common) {
+        Ok(s) => run.settings(&s),
+        Err(st) => return st,
     }
     let hint = crate::TreeHint {
         compdb: run.compdb.as_deref(),

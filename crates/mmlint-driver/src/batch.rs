@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::{analyze_file, Config, FileOutcome};
-use mmlint_frontend::flags::{split_command, translate};
+use mmlint_frontend::flags::{split_command, translate_for, Target};
 
 /// One translation unit to analyse.
 #[derive(Clone, Debug)]
@@ -34,6 +34,16 @@ struct RawEntry {
 /// Reads and translates a compile_commands.json. `filters` keep the units whose file (as
 /// displayed) is, or is under, one of the given paths; none keeps all. Errors are one line.
 pub fn load_compdb(path: &Path, filters: &[String]) -> Result<Vec<Unit>, String> {
+    load_compdb_for(path, filters, None)
+}
+
+/// [`load_compdb`], every unit parsed for `target` when given (`--target`) instead of the
+/// one its command line names.
+pub fn load_compdb_for(
+    path: &Path,
+    filters: &[String],
+    target: Option<&Target>,
+) -> Result<Vec<Unit>, String> {
     let where_ = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{where_}: cannot read: {e}"))?;
     let raw: Vec<serde_json::Value> = match serde_json::from_str(&text) {
@@ -95,7 +105,8 @@ pub fn load_compdb(path: &Path, filters: &[String]) -> Result<Vec<Unit>, String>
         if !display.ends_with(".c") || !seen.insert(display.clone()) {
             continue;
         }
-        let mut args = translate(argv.get(1..).unwrap_or(&[])).args;
+        let compiler = argv.first().map(String::as_str);
+        let mut args = translate_for(compiler, argv.get(1..).unwrap_or(&[]), target).args;
         args.push(format!("-working-directory={}", dir.display()));
         units.push(Unit {
             display,
