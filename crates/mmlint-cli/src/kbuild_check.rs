@@ -6,20 +6,31 @@
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`,
 //! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
-//! `mmlint summarize`).
+//! `mmlint summarize`), `--timeout=SECONDS` (or `MMLINT_TIMEOUT=SECONDS`; default 120).
+//!
+//! Each file is analysed in a worker process (`mmlint __worker`), so a crash or a parse
+//! that never ends is one `file.c: error: …` line, not a hung or dead build step.
 
 use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use mmlint_driver::kbuild::translate;
+use mmlint_driver::worker::{Job, Pool};
+use mmlint_driver::FileOutcome;
 
 use crate::{print_outcome, setup, CommonOpts, ExitStatus};
 
 struct Opts {
     error_exitcode: bool,
     common: CommonOpts,
+    timeout: Option<u64>,
 }
+
+/// The per-file time limit when neither `--timeout=` nor `MMLINT_TIMEOUT` names one: the
+/// subcommands' default.
+const DEFAULT_TIMEOUT: u64 = 120;
 
 /// mmlint's options that take a value, in the only form the checker protocol accepts.
 const OWN_WITH_VALUE: &[&str] = &[
@@ -27,7 +38,15 @@ const OWN_WITH_VALUE: &[&str] = &[
     "--enable=RULE",
     "--rules-dir=DIR",
     "--summaries=FILE",
+    "--timeout=SECONDS",
 ];
+
+fn seconds(v: &str, what: &str) -> Result<u64, String> {
+    v.parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{what}: '{v}' is not a positive number of seconds"))
+}
 
 /// Every C file on the command line, in order. Kbuild passes one, but a hand-written call
 /// may pass several, and [`translate`] keeps only the last: the others would be silently
@@ -51,6 +70,7 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
     let mut opts = Opts {
         error_exitcode: false,
         common: CommonOpts::default(),
+        timeout: None,
     };
     let mut rest = Vec::new();
     let env: Vec<String> = env_flags.split_whitespace().map(String::from).collect();
@@ -69,6 +89,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             opts.common.rules_dir.push(PathBuf::from(d));
         } else if let Some(f) = a.strip_prefix("--summaries=") {
             opts.common.summaries = Some(PathBuf::from(f));
+        } else if let Some(t) = a.strip_prefix("--timeout=") {
+            opts.timeout = Some(seconds(t, "--timeout")?);
         } else if let Some(form) = OWN_WITH_VALUE.iter().find(|f| {
             let name = f.split('=').next().unwrap_or(f);
             a == name || a.starts_with(&format!("{name}="))
@@ -107,6 +129,17 @@ pub fn run(args: &[String]) -> u8 {
             opts.common.summaries = Some(PathBuf::from(f));
         }
     }
+    let timeout = match (opts.timeout, std::env::var("MMLINT_TIMEOUT")) {
+        (Some(t), _) => t,
+        (None, Ok(v)) if !v.is_empty() => match seconds(&v, "MMLINT_TIMEOUT") {
+            Ok(t) => t,
+            Err(e) => {
+                crate::error_line(&e);
+                return ExitStatus::ToolError as u8;
+            }
+        },
+        _ => DEFAULT_TIMEOUT,
+    };
     let t = translate(compiler.as_slice());
     let files = c_files(&compiler);
     if files.is_empty() {
@@ -122,10 +155,25 @@ pub fn run(args: &[String]) -> u8 {
         }
         Err(s) => return s as u8,
     };
+    let worker = match crate::worker_cmd::command() {
+        Ok(w) => w,
+        Err(s) => return s as u8,
+    };
+    let pool = Pool::new(worker, &cfg);
     let mut status = ExitStatus::Clean;
     let mut seen = HashSet::new();
     for file in &files {
-        let outcome = mmlint_driver::analyze_file(std::path::Path::new(file), &cfg);
+        let job = Job {
+            path: file.clone(),
+            args: cfg.clang_args.clone(),
+            contents: None,
+        };
+        let outcome = pool
+            .analyze(&job, Duration::from_secs(timeout), None)
+            .unwrap_or_else(|a| FileOutcome::Failed {
+                reason: a.reason(),
+                details: vec![],
+            });
         print_outcome(
             &mut io::stderr(),
             &mut io::stderr(),

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod summary_file;
+pub mod worker;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
 
@@ -20,6 +21,7 @@ pub use mmlint_domains::{Summaries, Summary};
 use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// What the driver needs besides the file: compiler arguments, API data, enabled rules.
@@ -37,6 +39,11 @@ pub struct Config {
     pub report_unused_suppressions: bool,
     /// Summaries of functions defined in other units (`mmlint summarize`).
     pub summaries: Option<Arc<Summaries>>,
+    /// Where `db` and `summaries` came from, so that a worker process can load the same
+    /// (see [`worker::Setup`]): the rules directories layered over the built-in rules,
+    /// and the summary file.
+    pub rules_dirs: Vec<PathBuf>,
+    pub summaries_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -54,11 +61,15 @@ impl Config {
             enabled: vec![],
             report_unused_suppressions: false,
             summaries: None,
+            rules_dirs: vec![],
+            summaries_file: None,
         }
     }
 }
 
-#[derive(Debug)]
+/// Serializable, so that a unit analysed in a worker process (crash isolation) comes back
+/// as the same value.
+#[derive(Debug, Serialize, Deserialize)]
 pub enum FileOutcome {
     Analyzed {
         diagnostics: Vec<Diagnostic>,
