@@ -301,4 +301,42 @@ mod tests {
         assert_eq!(src.line(3), "\treturn g(1, NULL);");
         assert_eq!(src.offset(9, 1), None);
     }
+
+    #[test]
+    fn diagnostics_come_back_from_another_process_equal() {
+        let span = |l, c| Span {
+            start: Loc::new("mm/gup.c", l, c),
+            end: Loc::new("mm/gup.c", l, c + 3),
+        };
+        let d = Diagnostic {
+            rule: "dangling-vma",
+            severity: Severity::Warning,
+            span: span(30, 25),
+            message: "VMA 'vma' used after \"unlock\"\nsecond line".into(),
+            notes: vec![Note {
+                span: span(23, 8),
+                message: "obtained here".into(),
+            }],
+            function: "f".into(),
+            fingerprint: "abc".into(),
+            fix: Some(Fix {
+                description: "d".into(),
+                edits: vec![Edit {
+                    span: span(1, 1),
+                    replacement: "é\t".into(),
+                }],
+            }),
+            suppression: Some(Suppression {
+                reason: "r".into(),
+                span: span(29, 1),
+            }),
+        };
+        let wire = serde_json::to_string(&d).unwrap();
+        assert!(!wire.contains('\n'), "one line per message: {wire}");
+        let back: Diagnostic = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back, d);
+        // Rule ids are the same &'static str every time, not a new allocation each.
+        let again: Diagnostic = serde_json::from_str(&wire).unwrap();
+        assert!(std::ptr::eq(back.rule, again.rule));
+    }
 }
