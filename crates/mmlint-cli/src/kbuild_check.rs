@@ -8,8 +8,9 @@
 //! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
 //! `mmlint summarize`), `--timeout=SECONDS` (or `MMLINT_TIMEOUT=SECONDS`; default 120).
 //!
-//! Each file is analysed in a worker process (`mmlint __worker`), so a crash or a parse
-//! that never ends is one `file.c: error: …` line, not a hung or dead build step.
+//! Each file is analysed in a fork of this process (set up once: rules, libclang), so a
+//! crash or a parse that never ends is one `file.c: error: …` line, not a hung or dead
+//! build step.
 
 use std::collections::HashSet;
 use std::io;
@@ -17,7 +18,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use mmlint_driver::kbuild::translate;
-use mmlint_driver::worker::{Job, Pool};
+use mmlint_driver::worker::{analyze_forked, Job};
 use mmlint_driver::FileOutcome;
 
 use crate::{print_outcome, setup, CommonOpts, ExitStatus};
@@ -155,11 +156,6 @@ pub fn run(args: &[String]) -> u8 {
         }
         Err(s) => return s as u8,
     };
-    let worker = match crate::worker_cmd::command() {
-        Ok(w) => w,
-        Err(s) => return s as u8,
-    };
-    let pool = Pool::new(worker, &cfg);
     let mut status = ExitStatus::Clean;
     let mut seen = HashSet::new();
     for file in &files {
@@ -168,8 +164,8 @@ pub fn run(args: &[String]) -> u8 {
             args: cfg.clang_args.clone(),
             contents: None,
         };
-        let outcome = pool
-            .analyze(&job, Duration::from_secs(timeout), None)
+        // This process has no other thread, as analyze_forked requires.
+        let outcome = analyze_forked(job, &cfg, Duration::from_secs(timeout))
             .unwrap_or_else(|a| FileOutcome::Failed {
                 reason: a.reason(),
                 details: vec![],

@@ -358,3 +358,124 @@ impl Drop for Worker {
         self.kill();
     }
 }
+
+/// Analyses one unit in a fork of this process, for a process that has loaded its rules,
+/// summaries and libclang already and has one unit or a few to analyse (Kbuild's CHECK
+/// mode runs one process per file): starting a [`Pool`] worker would load all of that a
+/// second time, which costs about as much as analysing a small unit. The outcome comes back
+/// over a pipe as in the pool's protocol; a death or the time limit is the same
+/// [`Abandoned`].
+///
+/// The caller must be single-threaded: only the forking thread exists in the child, and a
+/// lock another thread held at the fork (the allocator's) would never be released there.
+pub fn analyze_forked(job: Job, cfg: &Config, timeout: Duration) -> Result<FileOutcome, Abandoned> {
+    let os_err = |what: &str| Abandoned::Crashed(format!("{what}: {}", io::Error::last_os_error()));
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills the two descriptors it is given room for.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(os_err("cannot create a pipe for the analysis"));
+    }
+    let (read_end, write_end) = (fds[0], fds[1]);
+    // SAFETY: the caller is single-threaded (see above); the child only analyses, writes
+    // to its end of the pipe and leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        let e = os_err("cannot start the analysis process");
+        // SAFETY: our own descriptors, closed once.
+        unsafe {
+            libc::close(read_end);
+            libc::close(write_end);
+        }
+        return Err(e);
+    }
+    if pid == 0 {
+        // SAFETY: in the child: our descriptors; _exit skips the parent's atexit handlers
+        // and destructors, which are the parent's business.
+        unsafe {
+            libc::close(read_end);
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            let mut out = <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(write_end);
+            let cfg = cfg.clone();
+            // The analysis recurses over deep kernel expressions: a big stack, as in `serve`.
+            let outcome = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn(move || run_job(job, &cfg))
+                .ok()
+                .and_then(|t| t.join().ok());
+            let code = match outcome.map(|o| serde_json::to_vec(&o)) {
+                Some(Ok(bytes)) if out.write_all(&bytes).is_ok() => 0,
+                _ => 3,
+            };
+            libc::_exit(code)
+        }
+    }
+    // SAFETY: the parent's copy of the child's end; closing it lets the read see the end
+    // of file when the child is gone.
+    unsafe { libc::close(write_end) };
+    let read = read_until_end(read_end, Instant::now() + timeout);
+    // SAFETY: our descriptor, closed once; pid is our child.
+    let status = unsafe {
+        libc::close(read_end);
+        if read.is_none() {
+            libc::kill(pid, libc::SIGKILL);
+        }
+        let mut status = 0;
+        while libc::waitpid(pid, &mut status, 0) < 0
+            && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted
+        {}
+        status
+    };
+    let Some(bytes) = read else {
+        return Err(Abandoned::TimedOut(timeout));
+    };
+    if libc::WIFSIGNALED(status) {
+        return Err(Abandoned::Crashed(format!(
+            "analysis crashed (signal {})",
+            libc::WTERMSIG(status)
+        )));
+    }
+    match serde_json::from_slice(&bytes) {
+        Ok(o) if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 => Ok(o),
+        _ => Err(Abandoned::Crashed(format!(
+            "analysis crashed (the analysis process exited with status {})",
+            libc::WEXITSTATUS(status)
+        ))),
+    }
+}
+
+/// Everything `fd` delivers until its end, or `None` at `deadline`.
+fn read_until_end(fd: i32, deadline: Instant) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
+        // SAFETY: one pollfd, and a buffer of chunk.len() bytes.
+        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if n <= 0 {
+            // A timeout is checked at the top; EINTR polls again. Any other failure of
+            // poll on our own pipe cannot happen; the deadline ends the wait regardless.
+            continue;
+        }
+        let got = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+        match got {
+            0 => return Some(bytes),
+            n if n > 0 => bytes.extend_from_slice(&chunk[..n as usize]),
+            _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => {}
+            // The pipe is broken: whatever the child's status says is the story.
+            _ => return Some(bytes),
+        }
+    }
+}
