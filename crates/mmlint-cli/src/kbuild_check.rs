@@ -165,11 +165,12 @@ pub fn run(args: &[String]) -> u8 {
             contents: None,
         };
         // This process has no other thread, as analyze_forked requires.
-        let outcome = analyze_forked(job, &cfg, Duration::from_secs(timeout))
-            .unwrap_or_else(|a| FileOutcome::Failed {
+        let outcome = analyze_forked(job, &cfg, Duration::from_secs(timeout)).unwrap_or_else(|a| {
+            FileOutcome::Failed {
                 reason: a.reason(),
                 details: vec![],
-            });
+            }
+        });
         print_outcome(
             &mut io::stderr(),
             &mut io::stderr(),

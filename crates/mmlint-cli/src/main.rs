@@ -816,7 +816,14 @@ pub(crate) fn analyze_run(
                 })
                 .collect();
             let worker = worker_cmd::command()?;
-            let results = run_units(units, cfg, run.jobs.unwrap_or(1), run.timeout, &worker, &|_| {});
+            let results = run_units(
+                units,
+                cfg,
+                run.jobs.unwrap_or(1),
+                run.timeout,
+                &worker,
+                &|_| {},
+            );
             let results = results
                 .into_iter()
                 .map(|r| (r.unit.display, r.outcome))

@@ -61,7 +61,10 @@ pub fn run() -> ExitStatus {
             mmlint_driver::worker::serve(input, io::BufWriter::new(protocol_out))
         })
         .map_err(|e| e.to_string())
-        .and_then(|t| t.join().map_err(|_| "the worker thread panicked".to_string()));
+        .and_then(|t| {
+            t.join()
+                .map_err(|_| "the worker thread panicked".to_string())
+        });
     match served {
         Ok(Ok(())) => ExitStatus::Clean,
         // The parent closed the pipe (it ended, or gave up on this worker): nobody to tell.

@@ -22,7 +22,8 @@ const LIMIT: &str = "5";
 /// Far beyond what any of these runs needs: a run still going then is a hang.
 const WATCHDOG: Duration = Duration::from_secs(300);
 
-const CLEAN_FINDING: &str = "demo.c:30:25: warning: VMA 'vma' used after mmap_lock of 'mm' was released [dangling-vma]";
+const CLEAN_FINDING: &str =
+    "demo.c:30:25: warning: VMA 'vma' used after mmap_lock of 'mm' was released [dangling-vma]";
 
 /// A directory with `demo.c` (real findings) and the three faults, and a
 /// compile_commands.json listing the faults first (so the good unit comes after a crash).
@@ -136,7 +137,15 @@ fn compile_commands_run_survives_crashes_and_hangs() {
     let d = project("crash-p");
     let o = run(
         &d,
-        &["check", "-p", "compile_commands.json", "-j", "2", "--timeout", LIMIT],
+        &[
+            "check",
+            "-p",
+            "compile_commands.json",
+            "-j",
+            "2",
+            "--timeout",
+            LIMIT,
+        ],
         &[],
     );
     let out = text(&o.stdout);
@@ -157,18 +166,22 @@ fn file_list_run_survives_crashes_and_hangs() {
     let o = run(
         &d,
         &[
-            "check", "--timeout", LIMIT, "crash.c", "deep.c", "hang.c", "demo.c", "--",
-            "-nostdinc", &inc,
+            "check",
+            "--timeout",
+            LIMIT,
+            "crash.c",
+            "deep.c",
+            "hang.c",
+            "demo.c",
+            "--",
+            "-nostdinc",
+            &inc,
         ],
         &[],
     );
     assert_faults_reported_and_finding_kept(&o, &text(&o.stdout));
     // The same findings, in the same order, as a run over demo.c alone.
-    let alone = run(
-        &d,
-        &["check", "demo.c", "--", "-nostdinc", &inc],
-        &[],
-    );
+    let alone = run(&d, &["check", "demo.c", "--", "-nostdinc", &inc], &[]);
     assert_eq!(alone.status.code(), Some(1));
     let faults: String = text(&o.stdout)
         .lines()
@@ -235,14 +248,25 @@ fn fix_and_summarize_survive_a_crash() {
     );
     // The other file's patch is whole.
     let alone = fix(&["one_vma.c"]);
-    assert!(text(&alone.stdout).contains("+++ b/one_vma.c"), "{}", text(&alone.stdout));
+    assert!(
+        text(&alone.stdout).contains("+++ b/one_vma.c"),
+        "{}",
+        text(&alone.stdout)
+    );
     assert_eq!(text(&o.stdout), text(&alone.stdout));
 
     let o = run(
         &d,
         &[
-            "summarize", "-p", "compile_commands.json", "--timeout", LIMIT, "-o",
-            "summaries.json", "deep.c", "demo.c",
+            "summarize",
+            "-p",
+            "compile_commands.json",
+            "--timeout",
+            LIMIT,
+            "-o",
+            "summaries.json",
+            "deep.c",
+            "demo.c",
         ],
         &[],
     );
@@ -300,7 +324,10 @@ impl Lsp {
     fn log_containing(&mut self, needle: &str) -> String {
         let v = self.wait_for(&format!("log message with '{needle}'"), |v| {
             v["method"] == "window/logMessage"
-                && v["params"]["message"].as_str().unwrap_or("").contains(needle)
+                && v["params"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(needle)
         });
         v["params"]["message"].as_str().unwrap().to_string()
     }
@@ -373,15 +400,15 @@ fn language_server_survives_crashes_and_hangs() {
     });
     let diags = p["params"]["diagnostics"].as_array().unwrap();
     assert!(
-        diags.iter().any(|d| d["code"] == "dangling-vma"
-            && d["range"]["start"]["line"] == 29),
+        diags
+            .iter()
+            .any(|d| d["code"] == "dangling-vma" && d["range"]["start"]["line"] == 29),
         "{diags:#?}"
     );
     // Nothing is published for the crashed file but the clearing of what it had.
     let deep = uri("deep.c");
     for v in &c.seen {
-        if v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == deep.as_str()
-        {
+        if v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == deep.as_str() {
             assert_eq!(v["params"]["diagnostics"], json!([]), "{v}");
         }
     }

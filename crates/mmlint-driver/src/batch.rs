@@ -142,12 +142,13 @@ pub fn run_units(
                     args: unit.args.clone(),
                     contents: None,
                 };
-                let outcome = workers
-                    .analyze(&job, timeout, None)
-                    .unwrap_or_else(|a| FileOutcome::Failed {
-                        reason: a.reason(),
-                        details: vec![],
-                    });
+                let outcome =
+                    workers
+                        .analyze(&job, timeout, None)
+                        .unwrap_or_else(|a| FileOutcome::Failed {
+                            reason: a.reason(),
+                            details: vec![],
+                        });
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 UnitResult {
                     unit,

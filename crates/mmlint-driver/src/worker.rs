@@ -340,7 +340,9 @@ impl Worker {
         };
         Abandoned::Crashed(match (status.signal(), status.code()) {
             (Some(sig), _) => format!("analysis crashed (signal {sig})"),
-            (None, Some(code)) => format!("analysis crashed (the worker exited with status {code})"),
+            (None, Some(code)) => {
+                format!("analysis crashed (the worker exited with status {code})")
+            }
             (None, None) => format!("analysis crashed ({status})"),
         })
     }

@@ -262,8 +262,7 @@ fn spawn_workers(opts: &Options, generations: &Generations) -> (Sender<Job>, Rec
                     let mut cfg = base_cfg.clone();
                     cfg.clang_args = fl.args;
                     // A newer edit, or the document's close, makes this analysis useless.
-                    let superseded =
-                        || lock(&generations).get(&job.uri) != Some(&job.generation);
+                    let superseded = || lock(&generations).get(&job.uri) != Some(&job.generation);
                     let outcome = catch_unwind(AssertUnwindSafe(|| {
                         analyze(&job.path, &job.text, &cfg, &superseded)
                     }))
