@@ -9,13 +9,21 @@
 //! `mmlint summarize`), `--kernel-version=X.Y` (otherwise read from the tree's
 //! include/generated/uapi/linux/version.h: CHECK runs at the tree's root),
 //! `--target=ARCH|TRIPLE` (the line's own architecture otherwise: Sparse's `--arch=`, the
-//! `arch/<ARCH>/include` paths).
+//! `arch/<ARCH>/include` paths),
+//! `--timeout=SECONDS` (or `MMLINT_TIMEOUT=SECONDS`; default 120).
+//!
+//! Each file is analysed in a fork of this process (set up once: rules, libclang), so a
+//! crash or a parse that never ends is one `file.c: error: …` line, not a hung or dead
+//! build step.
 
 use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use mmlint_driver::kbuild::{target_by_name, translate, translate_for, Target};
+use mmlint_driver::worker::{analyze_forked, Job};
+use mmlint_driver::FileOutcome;
 
 use crate::{print_outcome, setup, CommonOpts, ExitStatus};
 
@@ -23,7 +31,12 @@ struct Opts {
     error_exitcode: bool,
     target: Option<Target>,
     common: CommonOpts,
+    timeout: Option<u64>,
 }
+
+/// The per-file time limit when neither `--timeout=` nor `MMLINT_TIMEOUT` names one: the
+/// subcommands' default.
+const DEFAULT_TIMEOUT: u64 = 120;
 
 /// mmlint's options that take a value, in the only form the checker protocol accepts.
 const OWN_WITH_VALUE: &[&str] = &[
@@ -33,7 +46,15 @@ const OWN_WITH_VALUE: &[&str] = &[
     "--summaries=FILE",
     "--kernel-version=X.Y",
     "--target=ARCH|TRIPLE",
+    "--timeout=SECONDS",
 ];
+
+fn seconds(v: &str, what: &str) -> Result<u64, String> {
+    v.parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{what}: '{v}' is not a positive number of seconds"))
+}
 
 /// Every C file on the command line, in order. Kbuild passes one, but a hand-written call
 /// may pass several, and [`translate`] keeps only the last: the others would be silently
@@ -58,6 +79,7 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
         error_exitcode: false,
         target: None,
         common: CommonOpts::default(),
+        timeout: None,
     };
     let mut rest = Vec::new();
     let env: Vec<String> = env_flags.split_whitespace().map(String::from).collect();
@@ -87,6 +109,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
             // clang's own spelling: a `--target=` from the build's flags (CF=, an LLVM=1
             // line) is taken as the user's choice too, which it is.
             opts.target = Some(target_by_name(t)?);
+        } else if let Some(t) = a.strip_prefix("--timeout=") {
+            opts.timeout = Some(seconds(t, "--timeout")?);
         } else if let Some(form) = OWN_WITH_VALUE.iter().find(|f| {
             let name = f.split('=').next().unwrap_or(f);
             a == name || a.starts_with(&format!("{name}="))
@@ -126,6 +150,17 @@ pub fn run(args: &[String]) -> u8 {
         }
     }
     let t = translate_for(None, compiler.as_slice(), opts.target.as_ref());
+    let timeout = match (opts.timeout, std::env::var("MMLINT_TIMEOUT")) {
+        (Some(t), _) => t,
+        (None, Ok(v)) if !v.is_empty() => match seconds(&v, "MMLINT_TIMEOUT") {
+            Ok(t) => t,
+            Err(e) => {
+                crate::error_line(&e);
+                return ExitStatus::ToolError as u8;
+            }
+        },
+        _ => DEFAULT_TIMEOUT,
+    };
     let files = c_files(&compiler);
     if files.is_empty() {
         eprintln!(
@@ -148,7 +183,18 @@ pub fn run(args: &[String]) -> u8 {
     let mut status = ExitStatus::Clean;
     let mut seen = HashSet::new();
     for file in &files {
-        let outcome = mmlint_driver::analyze_file(std::path::Path::new(file), &cfg);
+        let job = Job {
+            path: file.clone(),
+            args: cfg.clang_args.clone(),
+            contents: None,
+        };
+        // This process has no other thread, as analyze_forked requires.
+        let outcome = analyze_forked(job, &cfg, Duration::from_secs(timeout)).unwrap_or_else(|a| {
+            FileOutcome::Failed {
+                reason: a.reason(),
+                details: vec![],
+            }
+        });
         print_outcome(
             &mut io::stderr(),
             &mut io::stderr(),

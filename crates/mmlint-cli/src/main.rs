@@ -13,6 +13,7 @@ mod run_setup;
 mod summarize;
 mod target;
 mod version;
+mod worker_cmd;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
@@ -22,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use mmlint_diagnostics::Diagnostic;
-use mmlint_driver::batch::{load_compdb_for, run_units};
-use mmlint_driver::{analyze_file, Config, FileOutcome};
+use mmlint_driver::batch::{load_compdb_for, run_units, Unit};
+use mmlint_driver::{Config, FileOutcome};
 use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::KernelVersion;
 use run_setup::list_rules;
@@ -119,10 +120,11 @@ pub(crate) struct Units {
     /// A compile_commands.json: its translation units, each with its own flags.
     #[arg(short = 'p', long = "compile-commands", value_name = "FILE")]
     compdb: Option<PathBuf>,
-    /// Parallel jobs for -p (default: the number of CPUs).
+    /// Parallel jobs (default: the number of CPUs with -p, 1 for files).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
-    /// Per-unit time limit in seconds for -p.
+    /// Per-file time limit in seconds: a file whose analysis takes longer fails, the others
+    /// go on.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     timeout: u64,
     /// Parse for this kernel ARCH (arm64, parisc, ...) or clang triple, whatever the
@@ -193,6 +195,10 @@ enum Command {
         /// Milliseconds without edits before an unsaved buffer is analysed.
         #[arg(long, value_name = "MS", default_value_t = 300)]
         debounce: u64,
+        /// Time limit in seconds for one analysis: it is abandoned (and logged), the server
+        /// goes on.
+        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+        timeout: u64,
         /// Settings file (default: the nearest mmlint.toml at or above the current directory).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
@@ -243,6 +249,11 @@ const SUBCOMMANDS: &[&str] = &[
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
     if let Some(first) = argv.get(1) {
+        if first == worker_cmd::NAME {
+            // Nothing outlives the worker's loop: leave without libclang's destructors.
+            ABANDONED_THREADS.store(true, std::sync::atomic::Ordering::SeqCst);
+            return exit(worker_cmd::run());
+        }
         let is_cli = SUBCOMMANDS.contains(&first.as_str())
             || matches!(first.as_str(), "-h" | "--help" | "-V" | "--version");
         if !is_cli {
@@ -300,6 +311,7 @@ fn main() -> ExitCode {
             compdb,
             jobs,
             debounce,
+            timeout,
             config,
             doc_url,
             common,
@@ -309,6 +321,7 @@ fn main() -> ExitCode {
             compdb,
             jobs,
             debounce_ms: debounce,
+            timeout: Duration::from_secs(timeout),
             config,
             doc_url,
             compiler_args,
@@ -349,10 +362,10 @@ fn main() -> ExitCode {
     exit(status)
 }
 
-/// Ends the process. A batch run whose units timed out left their threads inside
-/// libclang: returning from main would run libclang's static destructors under them (heap
-/// corruption, "double free", exit 134 after the report was printed), so such a run, and
-/// the language server whose workers are never joined, leave without running them.
+/// Ends the process. A thread that may still be inside libclang (the language server's
+/// are never joined) would see libclang's static destructors run under it on a return
+/// from main (heap corruption, "double free", exit 134 after the report was printed), so
+/// such a process leaves without running them.
 fn exit(status: ExitStatus) -> ExitCode {
     if ABANDONED_THREADS.load(std::sync::atomic::Ordering::SeqCst) {
         let _ = io::stdout().flush();
@@ -804,10 +817,27 @@ pub(crate) fn analyze_run(
         None => {
             let with_target = target::in_front(cfg, run.target()?.as_ref());
             let cfg = with_target.as_ref().unwrap_or(cfg);
-            let results = run
+            let units = run
                 .paths
                 .iter()
-                .map(|f| (f.display().to_string(), analyze_file(f, cfg)))
+                .map(|f| Unit {
+                    display: f.display().to_string(),
+                    directory: PathBuf::from("."),
+                    args: cfg.clang_args.clone(),
+                })
+                .collect();
+            let worker = worker_cmd::command()?;
+            let results = run_units(
+                units,
+                cfg,
+                run.jobs.unwrap_or(1),
+                run.timeout,
+                &worker,
+                &|_| {},
+            );
+            let results = results
+                .into_iter()
+                .map(|r| (r.unit.display, r.outcome))
                 .collect();
             Ok((results, PathBuf::from("."), None))
         }
@@ -844,17 +874,15 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
         );
         b
     });
+    let worker = worker_cmd::command()?;
     let start = Instant::now();
-    let results = run_units(units, cfg, jobs, run.timeout, &|done| {
+    let results = run_units(units, cfg, jobs, run.timeout, &worker, &|done| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
     });
     if let Some(b) = &bar {
         b.finish_and_clear();
-    }
-    if results.iter().any(|r| r.elapsed >= run.timeout) {
-        ABANDONED_THREADS.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     let base = db.parent().map(Path::to_path_buf).unwrap_or_default();
     let base = if base.as_os_str().is_empty() {

@@ -2,8 +2,8 @@
 //! for the kernel analysed, load libclang (`setup`); and `mmlint rules`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
+use mmlint_driver::worker::Setup;
 use mmlint_driver::Config;
 use mmlint_rules::{ApiDb, KernelVersion};
 
@@ -28,7 +28,6 @@ pub(crate) fn setup(common: &CommonOpts, tree: TreeHint<'_>) -> Result<Config, E
             }
         }
     }
-    let mut db = load_rules(&common.rules_dir)?;
     // The command line (or mmlint.toml, layered into it) wins over the tree's header.
     let kernel = match common.kernel_version {
         Some(v) => Some((v, "given".to_string())),
@@ -38,22 +37,20 @@ pub(crate) fn setup(common: &CommonOpts, tree: TreeHint<'_>) -> Result<Config, E
                 .map(|d| (d.version, d.header.display().to_string()))
         }
     };
-    db.set_kernel_version(kernel.as_ref().map(|(v, _)| *v));
-    if let Err(e) = mmlint_frontend::Frontend::ensure_loaded() {
+    // The same recipe a worker process loads its configuration from.
+    let recipe = Setup {
+        rules_dirs: common.rules_dir.clone(),
+        summaries: common.summaries.clone(),
+        disabled: common.disable.clone(),
+        enabled: common.enable.clone(),
+        kernel_version: kernel.as_ref().map(|(v, _)| v.to_string()),
+        ..Setup::default()
+    };
+    let mut cfg = recipe.load().map_err(|e| {
         crate::error_line(&e);
-        return Err(ExitStatus::ToolError);
-    }
-    let mut cfg = Config::new(db);
+        ExitStatus::ToolError
+    })?;
     cfg.kernel = kernel.map(|(v, from)| format!("Linux {v} ({from})"));
-    cfg.disabled = common.disable.clone();
-    cfg.enabled = common.enable.clone();
-    if let Some(p) = &common.summaries {
-        let s = mmlint_driver::summary_file::load(p).map_err(|e| {
-            crate::error_line(&e);
-            ExitStatus::ToolError
-        })?;
-        cfg.summaries = Some(Arc::new(s));
-    }
     Ok(cfg)
 }
 

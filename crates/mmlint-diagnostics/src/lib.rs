@@ -4,8 +4,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use mmlint_ir::{Loc, Span};
+use serde::{Deserialize, Deserializer, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -24,15 +25,17 @@ impl Severity {
 
 /// A secondary location: where the VMA was obtained, where the lock was taken or released.
 /// Notes are in the order things happened on the path, before the primary location.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Note {
+    #[serde(with = "SpanDef")]
     pub span: Span,
     pub message: String,
 }
 
 /// One textual replacement; `span` is the replaced range (inclusive end, as in the IR).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Edit {
+    #[serde(with = "SpanDef")]
     pub span: Span,
     pub replacement: String,
 }
@@ -157,25 +160,27 @@ impl SourceFile {
 }
 
 /// A mechanical fix for a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     pub description: String,
     pub edits: Vec<Edit>,
 }
 
 /// An inline suppression that matched this finding (`/* mmlint-ignore RULE: reason */`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Suppression {
     pub reason: String,
     /// Where the suppression comment is.
+    #[serde(with = "SpanDef")]
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     /// The rule id, e.g. `dangling-vma`: an interface (SARIF, suppressions).
     pub rule: &'static str,
     pub severity: Severity,
+    #[serde(with = "SpanDef")]
     pub span: Span,
     pub message: String,
     pub notes: Vec<Note>,
@@ -188,6 +193,74 @@ pub struct Diagnostic {
     /// Set when an inline suppression covers the finding: renderers that can say so (SARIF)
     /// keep it, the others drop it.
     pub suppression: Option<Suppression>,
+}
+
+/// The IR's positions, serialized here so that mmlint-ir keeps no dependencies.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Loc")]
+struct LocDef {
+    file: Arc<str>,
+    line: u32,
+    col: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Span")]
+struct SpanDef {
+    #[serde(with = "LocDef")]
+    start: Loc,
+    #[serde(with = "LocDef")]
+    end: Loc,
+}
+
+/// [`Diagnostic`] as read back from another process. Its rule id becomes the
+/// `&'static str` the checks hand out: each distinct id is leaked once, so the memory is
+/// bounded by the number of rules. (A derived `Deserialize` would borrow the id from the
+/// input, which would then have to live forever.)
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            rule: String,
+            severity: Severity,
+            #[serde(with = "SpanDef")]
+            span: Span,
+            message: String,
+            notes: Vec<Note>,
+            function: String,
+            fingerprint: String,
+            fix: Option<Fix>,
+            suppression: Option<Suppression>,
+        }
+        let w = Wire::deserialize(d)?;
+        Ok(Diagnostic {
+            rule: intern(w.rule),
+            severity: w.severity,
+            span: w.span,
+            message: w.message,
+            notes: w.notes,
+            function: w.function,
+            fingerprint: w.fingerprint,
+            fix: w.fix,
+            suppression: w.suppression,
+        })
+    }
+}
+
+fn intern(id: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static IDS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut ids = IDS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(known) = ids.get(id.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(id.into_boxed_str());
+    ids.insert(leaked);
+    leaked
 }
 
 impl Diagnostic {
@@ -227,5 +300,43 @@ mod tests {
         assert!(src.apply(&[&e, &ins]).unwrap_err().contains("overlapping"));
         assert_eq!(src.line(3), "\treturn g(1, NULL);");
         assert_eq!(src.offset(9, 1), None);
+    }
+
+    #[test]
+    fn diagnostics_come_back_from_another_process_equal() {
+        let span = |l, c| Span {
+            start: Loc::new("mm/gup.c", l, c),
+            end: Loc::new("mm/gup.c", l, c + 3),
+        };
+        let d = Diagnostic {
+            rule: "dangling-vma",
+            severity: Severity::Warning,
+            span: span(30, 25),
+            message: "VMA 'vma' used after \"unlock\"\nsecond line".into(),
+            notes: vec![Note {
+                span: span(23, 8),
+                message: "obtained here".into(),
+            }],
+            function: "f".into(),
+            fingerprint: "abc".into(),
+            fix: Some(Fix {
+                description: "d".into(),
+                edits: vec![Edit {
+                    span: span(1, 1),
+                    replacement: "é\t".into(),
+                }],
+            }),
+            suppression: Some(Suppression {
+                reason: "r".into(),
+                span: span(29, 1),
+            }),
+        };
+        let wire = serde_json::to_string(&d).unwrap();
+        assert!(!wire.contains('\n'), "one line per message: {wire}");
+        let back: Diagnostic = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back, d);
+        // Rule ids are the same &'static str every time, not a new allocation each.
+        let again: Diagnostic = serde_json::from_str(&wire).unwrap();
+        assert!(std::ptr::eq(back.rule, again.rule));
     }
 }

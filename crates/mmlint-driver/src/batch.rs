@@ -1,16 +1,16 @@
 //! Whole-tree runs: read a compile_commands.json, pick the translation units, analyse them
-//! in parallel with a per-TU time limit, and return the outcomes in database order (so the
-//! output does not depend on `-j`).
+//! in parallel worker processes with a per-TU time limit, and return the outcomes in
+//! database order (so the output does not depend on `-j`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::{analyze_file, Config, FileOutcome};
+use crate::worker::{Job, Pool, WorkerCommand};
+use crate::{Config, FileOutcome};
 use mmlint_frontend::flags::{split_command, translate_for, Target};
 
 /// One translation unit to analyse.
@@ -125,16 +125,20 @@ pub struct UnitResult {
     pub elapsed: Duration,
 }
 
-/// Analyses `units` on `jobs` threads; each unit gets `timeout`. `progress` is called after
-/// each unit with the number done so far. Results are in the order of `units`.
+/// Analyses `units` in `jobs` worker processes started with `worker` (see
+/// [`crate::worker`]); each unit gets `timeout`. `progress` is called after each unit with
+/// the number done so far. Results are in the order of `units`.
 pub fn run_units(
     units: Vec<Unit>,
     cfg: &Config,
     jobs: usize,
     timeout: Duration,
+    worker: &WorkerCommand,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<UnitResult> {
     let done = AtomicUsize::new(0);
+    let workers = Pool::new(worker.clone(), cfg);
+    // The threads only wait for their workers' replies.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -144,7 +148,18 @@ pub fn run_units(
             .into_par_iter()
             .map(|unit| {
                 let start = Instant::now();
-                let outcome = analyze_with_timeout(&unit, cfg, timeout);
+                let job = Job {
+                    path: unit.display.clone(),
+                    args: unit.args.clone(),
+                    contents: None,
+                };
+                let outcome =
+                    workers
+                        .analyze(&job, timeout, None)
+                        .unwrap_or_else(|a| FileOutcome::Failed {
+                            reason: a.reason(),
+                            details: vec![],
+                        });
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 UnitResult {
                     unit,
@@ -154,39 +169,4 @@ pub fn run_units(
             })
             .collect()
     })
-}
-
-/// libclang cannot be interrupted, so a unit runs on its own thread and is abandoned when
-/// it overruns: the run goes on, the stray thread ends with the process.
-fn analyze_with_timeout(unit: &Unit, cfg: &Config, timeout: Duration) -> FileOutcome {
-    let (tx, rx) = mpsc::channel();
-    let unit_c = unit.clone();
-    let cfg_c = Config {
-        clang_args: unit.args.clone(),
-        ..cfg.clone()
-    };
-    let spawned = std::thread::Builder::new()
-        .name(format!("tu {}", unit.display))
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let path = Path::new(&unit_c.display);
-            let _ = tx.send(analyze_file(path, &cfg_c));
-        });
-    if let Err(e) = spawned {
-        return FileOutcome::Failed {
-            reason: format!("cannot start a thread: {e}"),
-            details: vec![],
-        };
-    }
-    match rx.recv_timeout(timeout) {
-        Ok(o) => o,
-        Err(mpsc::RecvTimeoutError::Timeout) => FileOutcome::Failed {
-            reason: format!("timed out after {} s (--timeout)", timeout.as_secs()),
-            details: vec![],
-        },
-        Err(mpsc::RecvTimeoutError::Disconnected) => FileOutcome::Failed {
-            reason: "internal error: the analysis thread died".into(),
-            details: vec![],
-        },
-    }
 }

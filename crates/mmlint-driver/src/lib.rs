@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod kernel_version;
 pub mod summary_file;
+pub mod worker;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
 
@@ -21,6 +22,7 @@ pub use mmlint_domains::{Summaries, Summary};
 use mmlint_frontend::Prefilter;
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// What the driver needs besides the file: compiler arguments, API data, enabled rules.
@@ -41,6 +43,11 @@ pub struct Config {
     /// The kernel the rules data was selected for and where that came from, for the run's
     /// summary line (`None`: unknown, every version's entries apply).
     pub kernel: Option<String>,
+    /// Where `db` and `summaries` came from, so that a worker process can load the same
+    /// (see [`worker::Setup`]): the rules directories layered over the built-in rules,
+    /// and the summary file.
+    pub rules_dirs: Vec<PathBuf>,
+    pub summaries_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -59,11 +66,15 @@ impl Config {
             report_unused_suppressions: false,
             summaries: None,
             kernel: None,
+            rules_dirs: vec![],
+            summaries_file: None,
         }
     }
 }
 
-#[derive(Debug)]
+/// Serializable, so that a unit analysed in a worker process (crash isolation) comes back
+/// as the same value.
+#[derive(Debug, Serialize, Deserialize)]
 pub enum FileOutcome {
     Analyzed {
         diagnostics: Vec<Diagnostic>,

@@ -5,8 +5,10 @@
 //! cannot be interrupted. Every edit gives the document a new generation number; a worker
 //! skips a job whose generation is no longer the latest, and the main loop drops a result
 //! that comes back stale, so a newer edit supersedes older analyses and a slow unit never
-//! holds up the protocol. A panic in an analysis is caught on the worker and reported with
-//! window/logMessage; the server goes on.
+//! holds up the protocol. An analysis that panics, crashes or overruns its time limit is
+//! reported with window/logMessage, the document's findings are cleared (they belong to
+//! an older text), and the server goes on; `mmlint lsp` analyses in worker processes
+//! (`mmlint_driver::worker`), so a crash does not take the server with it.
 //!
 //! Flags come from the nearest compile_commands.json (see [`flags`]); buffers are analysed
 //! unsaved through libclang's unsaved-files support (`mmlint_driver::analyze_source`).
@@ -32,8 +34,12 @@ use lsp_types::Url;
 use mmlint_diagnostics::Diagnostic;
 use mmlint_driver::{Config, FileOutcome};
 
-/// The analysis a worker runs: `mmlint_driver::analyze_source` outside tests.
-pub type AnalyzeFn = dyn Fn(&Path, &str, &Config) -> FileOutcome + Send + Sync;
+/// The analysis a worker runs: (file, buffer text, settings, "is the result still
+/// wanted?"). `Err` is an analysis abandoned on the way (a crash, a time limit, no longer
+/// wanted), with why. `mmlint lsp` runs it in a worker process (`mmlint_driver::worker`),
+/// so that a crash or a parse that never ends costs one analysis, not the server.
+pub type AnalyzeFn =
+    dyn Fn(&Path, &str, &Config, &dyn Fn() -> bool) -> Result<FileOutcome, String> + Send + Sync;
 
 /// How the server is set up (command line; `initializationOptions` may override).
 pub struct Options {
@@ -59,7 +65,9 @@ impl Options {
             workers: 2,
             debounce: Duration::from_millis(300),
             doc_url: None,
-            analyze: Arc::new(mmlint_driver::analyze_source),
+            analyze: Arc::new(|path, text, cfg, _| {
+                Ok(mmlint_driver::analyze_source(path, text, cfg))
+            }),
         }
     }
 }
@@ -182,7 +190,7 @@ struct Done {
     flags: String,
     base: PathBuf,
     elapsed: Duration,
-    /// `Err` is a panic message.
+    /// `Err`: the analysis was abandoned (a panic, a crash, a time limit), with why.
     outcome: Result<FileOutcome, String>,
 }
 
@@ -253,9 +261,13 @@ fn spawn_workers(opts: &Options, generations: &Generations) -> (Sender<Job>, Rec
                     let base = working_dir(&fl.args);
                     let mut cfg = base_cfg.clone();
                     cfg.clang_args = fl.args;
-                    let outcome =
-                        catch_unwind(AssertUnwindSafe(|| analyze(&job.path, &job.text, &cfg)))
-                            .map_err(panic_message);
+                    // A newer edit, or the document's close, makes this analysis useless.
+                    let superseded = || lock(&generations).get(&job.uri) != Some(&job.generation);
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        analyze(&job.path, &job.text, &cfg, &superseded)
+                    }))
+                    .map_err(|p| format!("analysis crashed: {}", panic_message(p)))
+                    .and_then(|r| r);
                     let done = Done {
                         job,
                         flags: fl.how,
@@ -515,10 +527,19 @@ impl Server {
         }
         let shown = job.path.display();
         match outcome {
-            Err(panic) => self.log(
-                lsp::MessageType::ERROR,
-                format!("mmlint: the analysis of {shown} crashed: {panic} (the server goes on)"),
-            ),
+            // The findings up are those of an older text, and nothing says whether they
+            // still hold: they go, with their code actions.
+            Err(why) => {
+                self.log(
+                    lsp::MessageType::ERROR,
+                    format!(
+                        "mmlint: {shown} (version {}): {why}; no findings are shown for it (the server goes on)",
+                        job.version
+                    ),
+                );
+                self.published.remove(&job.uri);
+                self.publish(&job.uri, Some(job.version), vec![]);
+            }
             // A buffer in mid-edit often does not parse: the last findings stay up rather
             // than flicker away, and clang's complaint goes to the log.
             Ok(FileOutcome::Failed { reason, details }) => {

@@ -118,12 +118,14 @@ impl Harness {
 
 #[test]
 fn a_crashing_analysis_is_logged_and_the_server_goes_on() {
-    let analyze: Arc<AnalyzeFn> = Arc::new(|path: &Path, text: &str, _: &Config| {
-        if path.ends_with("boom.c") {
-            panic!("stand-in analysis blew up");
-        }
-        echo(path, text)
-    });
+    let analyze: Arc<AnalyzeFn> = Arc::new(
+        |path: &Path, text: &str, _: &Config, _: &dyn Fn() -> bool| {
+            if path.ends_with("boom.c") {
+                panic!("stand-in analysis blew up");
+            }
+            Ok(echo(path, text))
+        },
+    );
     let h = Harness::start(1, analyze);
     h.open("file:///src/boom.c", 1, "x\n");
     let log = h.wait(|m| {
@@ -138,6 +140,10 @@ fn a_crashing_analysis_is_logged_and_the_server_goes_on() {
         .as_str()
         .unwrap()
         .contains("stand-in analysis blew up"));
+    // Whatever was shown for it before belongs to an older text.
+    let p = h.next_publish();
+    assert_eq!(p["uri"], "file:///src/boom.c");
+    assert_eq!(p["diagnostics"], json!([]));
     // The same worker analyses the next file.
     h.open("file:///src/fine.c", 1, "still here\n");
     let p = h.next_publish();
@@ -150,13 +156,15 @@ fn a_crashing_analysis_is_logged_and_the_server_goes_on() {
 fn a_newer_edit_supersedes_an_older_analysis_and_requests_are_not_held_up() {
     let slow_done = Arc::new(AtomicBool::new(false));
     let flag = slow_done.clone();
-    let analyze: Arc<AnalyzeFn> = Arc::new(move |path: &Path, text: &str, _: &Config| {
-        if text.starts_with("slow") {
-            std::thread::sleep(Duration::from_millis(1500));
-            flag.store(true, Ordering::SeqCst);
-        }
-        echo(path, text)
-    });
+    let analyze: Arc<AnalyzeFn> = Arc::new(
+        move |path: &Path, text: &str, _: &Config, _: &dyn Fn() -> bool| {
+            if text.starts_with("slow") {
+                std::thread::sleep(Duration::from_millis(1500));
+                flag.store(true, Ordering::SeqCst);
+            }
+            Ok(echo(path, text))
+        },
+    );
     // One worker: results come back in job order, so the first publication after the edit
     // is the proof that the older result was dropped.
     let mut h = Harness::start(1, analyze);
