@@ -5,7 +5,7 @@
 //! build unless asked (`--error-exitcode`, or `MMLINT_ERROR_EXITCODE=1`); a tool error exits
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`,
-//! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
+//! `--rules-dir=DIR`, `--no-unit-prefilter` (parse every file), `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
 //! `mmlint summarize`).
 
 use std::collections::HashSet;
@@ -18,6 +18,7 @@ use crate::{print_outcome, setup, CommonOpts, ExitStatus};
 
 struct Opts {
     error_exitcode: bool,
+    no_unit_prefilter: bool,
     common: CommonOpts,
 }
 
@@ -50,6 +51,7 @@ fn c_files(args: &[String]) -> Vec<String> {
 fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), String> {
     let mut opts = Opts {
         error_exitcode: false,
+        no_unit_prefilter: false,
         common: CommonOpts::default(),
     };
     let mut rest = Vec::new();
@@ -61,6 +63,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
     {
         if a == "--error-exitcode" {
             opts.error_exitcode = true;
+        } else if a == "--no-unit-prefilter" {
+            opts.no_unit_prefilter = true;
         } else if let Some(r) = a.strip_prefix("--disable=") {
             opts.common.disable.push(r.to_string());
         } else if let Some(r) = a.strip_prefix("--enable=") {
@@ -118,6 +122,11 @@ pub fn run(args: &[String]) -> u8 {
     let cfg = match setup(&opts.common) {
         Ok(mut cfg) => {
             cfg.clang_args = t.args;
+            // One short read instead of a parse for the files that cannot reach the API;
+            // the header scans are kept between the build's many processes.
+            if !opts.no_unit_prefilter {
+                cfg.enable_unit_prefilter(mmlint_driver::cache::ResultCache::default_dir());
+            }
             cfg
         }
         Err(s) => return s as u8,

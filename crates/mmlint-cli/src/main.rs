@@ -118,6 +118,17 @@ pub(crate) struct Units {
     /// Per-unit time limit in seconds for -p.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     timeout: u64,
+    /// With -p, analyse every unit again instead of reusing the results of unchanged ones.
+    #[arg(long)]
+    no_cache: bool,
+    /// Where results and header scans are kept between runs (default:
+    /// $XDG_CACHE_HOME/mmlint, or ~/.cache/mmlint).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Parse every unit, also those whose text cannot reach the mm API (for comparisons;
+    /// the results are the same).
+    #[arg(long)]
+    no_unit_prefilter: bool,
 }
 
 // Parsed once at start-up: the size of the `check` variant does not matter.
@@ -583,6 +594,9 @@ pub(crate) struct CheckRun {
     jobs: Option<usize>,
     timeout: Duration,
     compiler_args: Vec<String>,
+    no_cache: bool,
+    cache_dir: Option<PathBuf>,
+    no_unit_prefilter: bool,
 }
 
 impl CheckRun {
@@ -593,7 +607,27 @@ impl CheckRun {
             jobs: u.jobs,
             timeout: Duration::from_secs(u.timeout),
             compiler_args,
+            no_cache: u.no_cache,
+            cache_dir: u.cache_dir,
+            no_unit_prefilter: u.no_unit_prefilter,
         }
+    }
+
+    /// `cfg` with the unit prefilter and, for a database, the result cache turned on,
+    /// unless the command line turned them off.
+    fn configure(&self, cfg: &Config) -> Config {
+        let mut cfg = cfg.clone();
+        let dir = self
+            .cache_dir
+            .clone()
+            .or_else(mmlint_driver::cache::ResultCache::default_dir);
+        if !self.no_unit_prefilter {
+            cfg.enable_unit_prefilter(dir.clone().filter(|_| !self.no_cache));
+        }
+        if let (Some(d), Some(_), false) = (dir, &self.compdb, self.no_cache) {
+            cfg.enable_cache(d);
+        }
+        cfg
     }
 }
 
@@ -761,6 +795,8 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
 
 struct BatchSummary {
     total: usize,
+    /// Units the unit prefilter did not parse.
+    skipped: usize,
     jobs: usize,
     wall: f64,
 }
@@ -768,11 +804,12 @@ struct BatchSummary {
 impl BatchSummary {
     fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
         eprintln!(
-            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {} failed",
+            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {} skipped (cannot reach the API), {} failed",
             self.total,
             self.wall,
             self.jobs,
-            self.total - failures.len(),
+            self.total - failures.len() - self.skipped,
+            self.skipped,
             failures.len()
         );
         for f in failures {
@@ -799,6 +836,7 @@ pub(crate) fn analyze_run(
     cfg: &Config,
     verb: &str,
 ) -> Result<Analyzed, ExitStatus> {
+    let cfg = &run.configure(cfg);
     match &run.compdb {
         Some(db) => batch(db, run, cfg),
         None if run.paths.is_empty() => {
@@ -868,6 +906,10 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
     };
     let summary = BatchSummary {
         total,
+        skipped: results
+            .iter()
+            .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { skipped: true, .. }))
+            .count(),
         jobs,
         wall: start.elapsed().as_secs_f64(),
     };

@@ -276,6 +276,9 @@ impl std::error::Error for RulesError {}
 /// The merged, validated API tables.
 #[derive(Debug, Clone, Default)]
 pub struct ApiDb {
+    /// The text of every rules file loaded, in order: part of what a result cache's key
+    /// must cover.
+    pub sources: Vec<(String, String)>,
     pub lock_fields: Vec<String>,
     pub vma_record: String,
     pub mm_record: String,
@@ -364,6 +367,7 @@ impl ApiDb {
     /// Parses and validates one file's text, adding its entries. Later files override
     /// earlier entries of the same name (and arity, for GUP).
     pub fn add_str(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
+        self.sources.push((file.to_string(), text.to_string()));
         let err = |message: String| RulesError {
             file: file.to_string(),
             message,

@@ -1,0 +1,828 @@
+//! The unit-level prefilter: decides from text alone, before libclang parses anything,
+//! whether a translation unit can produce a result. About half the units of a kernel tree
+//! never touch the mm API, and parsing them is most of what mmlint costs in `make C=1`.
+//!
+//! It is exactly as permissive as the function-level [`mmlint_frontend::Prefilter`]: a unit
+//! is skipped only when no function the frontend would lower could report or export
+//! anything. docs/performance.md gives the reasoning; in short a unit is parsed when its
+//! main file
+//!
+//! - names a word of the rules data (or of the summary file), as a substring, like the
+//!   function-level test;
+//! - contains `mmlint-ignore` (its suppression comments are checked);
+//! - names a function defined in a header it can include whose definition names a word,
+//!   or a macro defined there whose body reaches such a word or function (transitively);
+//! - contains, as a substring, an identifier passed to a reaching macro invoked at a
+//!   header's top level (the macro may generate a function from it by token pasting).
+//!
+//! The headers are found by following `#include`s textually through the unit's include
+//! paths, ignoring `#if`s (so a superset of what the preprocessor includes). Each header's
+//! scan is kept in memory for the run and on disk under the cache directory, keyed by the
+//! words and checked against the header's mtime and size.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use aho_corasick::AhoCorasick;
+use serde::{Deserialize, Serialize};
+
+/// The text marking an inline suppression: a unit that has one is always analysed, so
+/// that unused and invalid suppressions are reported.
+const SUPPRESSION_MARK: &str = "mmlint-ignore";
+
+/// Bumped when [`HeaderScan`]'s meaning changes: older cache entries are then not found.
+const SCAN_VERSION: u32 = 2;
+
+/// What the prefilter needs to know of one header.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct HeaderScan {
+    /// `#include`s: (quoted, name).
+    #[serde(rename = "i")]
+    pub includes: Vec<(bool, String)>,
+    /// Functions whose definition names a word (and any other name written before a `(`
+    /// in that definition's declarator: attributes are harmless extras).
+    #[serde(rename = "f")]
+    pub functions: Vec<String>,
+    /// Macros: (name, body names a word, identifiers of the body).
+    #[serde(rename = "m")]
+    pub macros: Vec<(String, bool, Vec<String>)>,
+    /// Top-level invocations of what may be a macro: (the macro, its arguments name a
+    /// word, identifiers of the arguments, the arguments that are single identifiers).
+    #[serde(rename = "g")]
+    pub invocations: Vec<(String, bool, Vec<String>, Vec<String>)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedScan {
+    version: u32,
+    words: u64,
+    path: PathBuf,
+    mtime_ns: u128,
+    size: u64,
+    scan: HeaderScan,
+}
+
+/// The words as whole identifiers. The function-level prefilter tests substrings, but a
+/// function is analysed only if, after preprocessing, it calls an API function, reads an
+/// API field or has a `vm_area_struct` local: whole identifiers. Text that has a word only
+/// inside a longer identifier reaches the API only by other means, tested separately.
+pub struct Words(HashSet<String>);
+
+impl Words {
+    pub fn new(words: &[String]) -> Words {
+        Words(words.iter().cloned().collect())
+    }
+    pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
+        identifiers(text).find(|id| self.0.contains(*id))
+    }
+    pub fn is_match(&self, text: &str) -> bool {
+        self.find(text).is_some()
+    }
+}
+
+/// The prefilter: the words, and the header scans made so far.
+pub struct UnitPrefilter {
+    words: Words,
+    words_hash: u64,
+    cache_dir: Option<PathBuf>,
+    scans: Mutex<HashMap<PathBuf, Option<Arc<HeaderScan>>>>,
+}
+
+impl UnitPrefilter {
+    /// `words`: the rules data's words plus the names of the summary file's functions.
+    /// `cache_dir`: where header scans are kept between runs (none: memory only).
+    pub fn new(words: &[String], cache_dir: Option<PathBuf>) -> UnitPrefilter {
+        let mut sorted = words.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let words_hash = crate::cache::hash_strs(sorted.iter().map(String::as_str));
+        UnitPrefilter {
+            words: Words::new(&sorted),
+            words_hash,
+            cache_dir,
+            scans: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the unit whose main file is `main` (absolute, with text `text`), compiled
+    /// with the libclang arguments `args`, may produce a finding or a summary.
+    pub fn may_reach_api(&self, main: &Path, text: &str, args: &[String]) -> bool {
+        let why = self.why_parse(main, text, args);
+        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+            eprintln!(
+                "mmlint: prefilter: {}: {}",
+                main.display(),
+                why.as_deref().unwrap_or("skip")
+            );
+        }
+        why.is_some()
+    }
+
+    /// Why the unit must be parsed; `None`: it cannot reach the API.
+    pub fn why_parse(&self, main: &Path, text: &str, args: &[String]) -> Option<String> {
+        if let Some(w) = self.words.find(text) {
+            return Some(format!("names '{w}'"));
+        }
+        if text.contains(SUPPRESSION_MARK) {
+            return Some(SUPPRESSION_MARK.into());
+        }
+        let paths = SearchPaths::from_args(args);
+        let main_dir = main.parent().unwrap_or(Path::new("/")).to_path_buf();
+        // The headers the unit can include: forced includes, then the main file's.
+        let mut queue: Vec<PathBuf> = Vec::new();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        for f in &paths.forced {
+            if let Some(p) = paths.resolve(true, f, &paths.cwd) {
+                queue.push(p);
+            }
+        }
+        let main_scan = scan_text(text, &self.words);
+        for (quoted, name) in &main_scan.includes {
+            if let Some(p) = paths.resolve(*quoted, name, &main_dir) {
+                queue.push(p);
+            }
+        }
+        let mut scans = Vec::new();
+        let mut names = Vec::new();
+        while let Some(h) = queue.pop() {
+            if !seen.insert(h.clone()) {
+                continue;
+            }
+            let Some(scan) = self.header(&h) else {
+                continue;
+            };
+            let dir = h.parent().unwrap_or(Path::new("/")).to_path_buf();
+            for (quoted, name) in &scan.includes {
+                if let Some(p) = paths.resolve(*quoted, name, &dir) {
+                    if !seen.contains(&p) {
+                        queue.push(p);
+                    }
+                }
+            }
+            scans.push(scan);
+            names.push(h);
+        }
+        let (reaching, generated) = reaching_names(&scans);
+        if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
+            let mut why = format!("names '{id}', which reaches the API");
+            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+                explain(id, &scans, &names, &reaching, &mut why, 6);
+            }
+            return Some(why);
+        }
+        let generated: Vec<&str> = generated.into_iter().collect();
+        let ac = AhoCorasick::new(&generated).ok()?;
+        let m = ac.find(text)?;
+        let arg = &text[m.range()];
+        let mut why = format!("contains '{arg}', an argument of a reaching macro");
+        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+            for (s, n) in scans.iter().zip(&names) {
+                if let Some(inv) = s.invocations.iter().find(|i| i.3.iter().any(|a| a == arg)) {
+                    why.push_str(&format!(" ({}(...) in {})", inv.0, n.display()));
+                    explain(&inv.0, &scans, &names, &reaching, &mut why, 6);
+                    break;
+                }
+            }
+        }
+        Some(why)
+    }
+
+    /// A header's scan: from memory, from the disk cache, or made now. `None` when the
+    /// file cannot be read.
+    fn header(&self, path: &Path) -> Option<Arc<HeaderScan>> {
+        if let Some(s) = self.scans.lock().ok()?.get(path) {
+            return s.clone();
+        }
+        let scan = self.load_or_scan(path).map(Arc::new);
+        if let Ok(mut m) = self.scans.lock() {
+            m.insert(path.to_path_buf(), scan.clone());
+        }
+        scan
+    }
+
+    fn load_or_scan(&self, path: &Path) -> Option<HeaderScan> {
+        let meta = std::fs::metadata(path).ok()?;
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let entry = self.cache_dir.as_ref().map(|d| {
+            let key = crate::cache::hash_strs([path.to_string_lossy().as_ref()]);
+            d.join(format!("headers-v{SCAN_VERSION}"))
+                .join(format!("{:016x}", self.words_hash))
+                .join(format!("{key:016x}.json"))
+        });
+        if let Some(e) = &entry {
+            let cached = std::fs::read(e)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<CachedScan>(&b).ok());
+            if let Some(c) = cached {
+                if c.version == SCAN_VERSION
+                    && c.words == self.words_hash
+                    && c.path == path
+                    && c.mtime_ns == mtime_ns
+                    && c.size == meta.len()
+                {
+                    return Some(c.scan);
+                }
+            }
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let scan = scan_text(&String::from_utf8_lossy(&bytes), &self.words);
+        if let Some(e) = &entry {
+            let c = CachedScan {
+                version: SCAN_VERSION,
+                words: self.words_hash,
+                path: path.to_path_buf(),
+                mtime_ns,
+                size: meta.len(),
+                scan,
+            };
+            if let Ok(b) = serde_json::to_vec(&c) {
+                crate::cache::write_atomically(e, &b);
+            }
+            return Some(c.scan);
+        }
+        Some(scan)
+    }
+}
+
+/// The names a main file may use to reach the API through the headers `scans`: reaching
+/// functions and macros (closed over macro bodies and invocations), and the identifiers
+/// passed to reaching top-level invocations (substrings of generated names).
+fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, HashSet<&str>) {
+    let mut reaching: HashSet<&str> = HashSet::new();
+    // identifier → the macros whose body uses it.
+    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut macros: HashSet<&str> = HashSet::new();
+    let mut work: Vec<&str> = Vec::new();
+    for s in scans {
+        work.extend(s.functions.iter().map(String::as_str));
+        for (name, direct, ids) in &s.macros {
+            macros.insert(name);
+            if *direct {
+                work.push(name);
+            } else {
+                for id in ids {
+                    users.entry(id).or_default().push(name);
+                }
+            }
+        }
+    }
+    while let Some(n) = work.pop() {
+        if reaching.insert(n) {
+            if let Some(ms) = users.get(n) {
+                work.extend(ms.iter().copied());
+            }
+        }
+    }
+    // A macro invoked at a header's top level can define functions named after its
+    // arguments; they reach the API when the macro does or the arguments do.
+    let mut generated: HashSet<&str> = HashSet::new();
+    for s in scans {
+        for (m, direct, ids, args) in &s.invocations {
+            if !macros.contains(m.as_str()) {
+                continue;
+            }
+            let reaches = *direct
+                || reaching.contains(m.as_str())
+                || ids.iter().any(|id| reaching.contains(id.as_str()));
+            if reaches {
+                generated.extend(args.iter().map(String::as_str));
+            }
+        }
+    }
+    (reaching, generated)
+}
+
+/// Debugging aid: how `id` reaches (the header defining it, the reaching name its macro
+/// body uses), `depth` steps deep.
+fn explain(
+    id: &str,
+    scans: &[Arc<HeaderScan>],
+    names: &[PathBuf],
+    reaching: &HashSet<&str>,
+    out: &mut String,
+    depth: usize,
+) {
+    if depth == 0 {
+        return;
+    }
+    for (s, n) in scans.iter().zip(names) {
+        if s.functions.iter().any(|f| f == id) {
+            out.push_str(&format!(" <- function in {}", n.display()));
+            return;
+        }
+        if let Some((_, direct, ids)) = s.macros.iter().find(|m| m.0 == id) {
+            out.push_str(&format!(" <- macro in {}", n.display()));
+            if *direct {
+                out.push_str(" (names a word)");
+                return;
+            }
+            if let Some(next) = ids.iter().find(|i| *i != id && reaching.contains(i.as_str())) {
+                out.push_str(&format!(" using '{next}'"));
+                explain(next, scans, names, reaching, out, depth - 1);
+                return;
+            }
+        }
+    }
+}
+
+/// The unit's include search: libclang's `-I`, `-iquote`, `-isystem`, `-idirafter` and
+/// forced `-include`/`-imacros` files, relative to `-working-directory`.
+struct SearchPaths {
+    cwd: PathBuf,
+    quote: Vec<PathBuf>,
+    angle: Vec<PathBuf>,
+    forced: Vec<String>,
+}
+
+impl SearchPaths {
+    fn from_args(args: &[String]) -> SearchPaths {
+        let cwd = args
+            .iter()
+            .rev()
+            .find_map(|a| a.strip_prefix("-working-directory=").map(PathBuf::from))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let (mut quote, mut angle, mut after, mut forced) = (vec![], vec![], vec![], vec![]);
+        let mut it = args.iter().peekable();
+        while let Some(a) = it.next() {
+            for (opt, kind) in [
+                ("-iquote", 0),
+                ("-isystem", 1),
+                ("-I", 1),
+                ("-idirafter", 2),
+                ("-include", 3),
+                ("-imacros", 3),
+            ] {
+                let Some(rest) = a.strip_prefix(opt) else {
+                    continue;
+                };
+                let value = if rest.is_empty() {
+                    it.next().cloned()
+                } else {
+                    Some(rest.trim_start_matches('=').to_string())
+                };
+                let Some(v) = value else { break };
+                match kind {
+                    0 => quote.push(cwd.join(v)),
+                    1 => angle.push(cwd.join(v)),
+                    2 => after.push(cwd.join(v)),
+                    _ => forced.push(v),
+                }
+                break;
+            }
+        }
+        angle.extend(after);
+        SearchPaths {
+            cwd,
+            quote,
+            angle,
+            forced,
+        }
+    }
+
+    /// Where `#include "name"` (quoted) or `<name>` written in a file of `dir` leads.
+    /// `#include_next` is resolved like `#include`: the search finds a superset.
+    fn resolve(&self, quoted: bool, name: &str, dir: &Path) -> Option<PathBuf> {
+        let name = Path::new(name);
+        if name.is_absolute() {
+            return name.is_file().then(|| name.to_path_buf());
+        }
+        let local = quoted.then_some(dir);
+        let quote = self.quote.iter().filter(|_| quoted).map(PathBuf::as_path);
+        local
+            .into_iter()
+            .chain(quote)
+            .chain(self.angle.iter().map(PathBuf::as_path))
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+            .map(|p| normalize(&p))
+    }
+}
+
+/// `a/./b/../c` → `a/c`, so one header reached by two spellings is scanned once.
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `..` after a symlink would be wrong to fold; kernel trees have none on
+                // include paths, and a wrong fold only costs a failed lookup (kept: parse).
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The identifiers of `text` (in comments and strings too: a superset).
+fn identifiers(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if is_ident_start(b[i]) && (i == 0 || !is_ident(b[i - 1])) {
+                let s = i;
+                while i < b.len() && is_ident(b[i]) {
+                    i += 1;
+                }
+                return Some(&text[s..i]);
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
+/// Scans a C file's text: its includes, macros, functions whose definition names a word,
+/// and top-level macro invocations. Rough on purpose (no preprocessing), and biased so
+/// that what it misreads makes more names reach, never fewer.
+pub fn scan_text(text: &str, words: &Words) -> HeaderScan {
+    let mut out = HeaderScan::default();
+    // Directives are taken out of the code (replaced by blanks, keeping offsets), so a
+    // `#if` inside a function does not break the brace matching.
+    let mut code: Vec<u8> = text.as_bytes().to_vec();
+    let lines = logical_lines(text);
+    for (start, end) in lines {
+        let line = &text[start..end];
+        let t = line.trim_start();
+        let Some(d) = t.strip_prefix('#') else {
+            continue;
+        };
+        let d = d.trim_start();
+        code[start..end]
+            .iter_mut()
+            .for_each(|c| *c = if *c == b'\n' { b'\n' } else { b' ' });
+        if let Some(rest) = d
+            .strip_prefix("include_next")
+            .or_else(|| d.strip_prefix("include"))
+            .or_else(|| d.strip_prefix("import"))
+        {
+            let rest = rest.trim_start();
+            let (quoted, close) = match rest.as_bytes().first() {
+                Some(b'"') => (true, '"'),
+                Some(b'<') => (false, '>'),
+                _ => continue,
+            };
+            if let Some(n) = rest[1..].find(close) {
+                out.includes.push((quoted, rest[1..1 + n].to_string()));
+            }
+        } else if let Some(rest) = d.strip_prefix("define") {
+            let rest = rest.trim_start();
+            let name_len = rest.bytes().take_while(|&b| is_ident(b)).count();
+            if name_len == 0 {
+                continue;
+            }
+            let name = &rest[..name_len];
+            let body = &rest[name_len..];
+            let direct = words.is_match(body);
+            let mut ids: Vec<String> = identifiers(body).map(str::to_string).collect();
+            ids.sort();
+            ids.dedup();
+            if direct || !ids.is_empty() {
+                out.macros.push((name.to_string(), direct, ids));
+            }
+        }
+    }
+    scan_code(text, &code, words, &mut out);
+    out.functions.sort();
+    out.functions.dedup();
+    out
+}
+
+/// Lines joined by backslash-newline: (start, end) byte ranges, end excluding the final
+/// newline. A block comment that spans lines is part of the line it starts in only as far
+/// as this matters for directives: `#define X /* … */ \` bodies.
+fn logical_lines(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\n' {
+            let cont = i > 0 && b[i - 1] == b'\\' || (i > 1 && b[i - 1] == b'\r' && b[i - 2] == b'\\');
+            if !cont {
+                out.push((start, i));
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    if start < b.len() {
+        out.push((start, b.len()));
+    }
+    out
+}
+
+/// The code outside directives: definitions and top-level invocations. `code` is `text`
+/// with directives blanked.
+fn scan_code(text: &str, code: &[u8], words: &Words, out: &mut HeaderScan) {
+    let n = code.len();
+    let mut i = 0;
+    let mut depth: i64 = 0;
+    // The current top-level declaration: where it starts, the names written before a `(`
+    // at top level, whether it has an `=` (an initializer, not a function).
+    let mut decl_start = 0;
+    let mut callees: Vec<(usize, usize)> = Vec::new();
+    let mut has_eq = false;
+    let mut body_start: Option<usize> = None;
+    let mut balanced = true;
+    let mut last_ident: Option<(usize, usize)> = None;
+    // Where the declaration's first token is (comments and directives before it are not
+    // part of the definition's text, as they are not part of clang's extent).
+    let mut decl_first: Option<usize> = None;
+    while i < n {
+        let c = code[i];
+        // Comments, strings and character constants.
+        if c == b'/' && i + 1 < n && code[i + 1] == b'*' {
+            i = find(code, i + 2, b"*/").map_or(n, |e| e + 2);
+            continue;
+        }
+        if c == b'/' && i + 1 < n && code[i + 1] == b'/' {
+            while i < n && code[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            i += 1;
+            while i < n && code[i] != c && code[i] != b'\n' {
+                if code[i] == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if depth == 0 && decl_first.is_none() && !c.is_ascii_whitespace() {
+            decl_first = Some(i);
+        }
+        if is_ident_start(c) && (i == 0 || !is_ident(code[i - 1])) {
+            let s = i;
+            while i < n && is_ident(code[i]) {
+                i += 1;
+            }
+            if depth == 0 {
+                last_ident = Some((s, i));
+            }
+            continue;
+        }
+        match c {
+            b'(' if depth == 0 => {
+                // A top-level `NAME(` : a declarator or a macro invocation.
+                if let Some(id) = last_ident.take() {
+                    callees.push(id);
+                }
+                let close = matching_paren(code, i);
+                if let Some(close) = close {
+                    if let Some(&(ns, ne)) = callees.last() {
+                        if ns < i && code[ne..i].iter().all(u8::is_ascii_whitespace) {
+                            invocation(text, code, ns, ne, i, close, words, out);
+                        }
+                    }
+                    i = close + 1;
+                    continue;
+                }
+            }
+            b'=' if depth == 0 => has_eq = true,
+            b';' if depth == 0 => {
+                decl_start = i + 1;
+                decl_first = None;
+                callees.clear();
+                has_eq = false;
+                last_ident = None;
+            }
+            b'{' => {
+                if depth == 0 {
+                    body_start = Some(i);
+                }
+                depth += 1;
+            }
+            b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    balanced = false;
+                    depth = 0;
+                }
+                if depth == 0 {
+                    if let Some(bs) = body_start.take() {
+                        let is_function = !callees.is_empty() && !has_eq;
+                        let whole = &text[decl_first.unwrap_or(decl_start)..=i];
+                        if is_function && words.is_match(whole) {
+                            for &(s, e) in &callees {
+                                if s < bs {
+                                    out.functions.push(text[s..e].to_string());
+                                }
+                            }
+                        }
+                    }
+                    // `struct s { … } x;` goes on to its `;`; a function ends here.
+                    if !has_eq && !callees.is_empty() {
+                        decl_start = i + 1;
+                        decl_first = None;
+                        callees.clear();
+                    }
+                    last_ident = None;
+                }
+            }
+            _ => {
+                if !c.is_ascii_whitespace() && depth == 0 {
+                    last_ident = None;
+                }
+            }
+        }
+        i += 1;
+    }
+    if depth != 0 || !balanced {
+        // Braces that do not match (`#if` branches each opening one): what is a function
+        // is unknown, so every name written before a `(` reaches, if the file names a word.
+        if words.is_match(text) {
+            let b = code;
+            for id in identifiers(text) {
+                let off = id.as_ptr() as usize - text.as_ptr() as usize;
+                let after = b[off + id.len()..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace());
+                if after == Some(&b'(') {
+                    out.functions.push(id.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// A top-level `NAME(args)`: recorded with its identifiers and single-identifier arguments.
+#[allow(clippy::too_many_arguments)]
+fn invocation(
+    text: &str,
+    code: &[u8],
+    ns: usize,
+    ne: usize,
+    open: usize,
+    close: usize,
+    words: &Words,
+    out: &mut HeaderScan,
+) {
+    let inner = &text[open + 1..close];
+    let mut args = Vec::new();
+    let mut depth = 0;
+    let mut s = open + 1;
+    for j in open + 1..=close {
+        let c = code[j];
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth > 0 => depth -= 1,
+            _ => {}
+        }
+        if (c == b',' && depth == 0) || j == close {
+            let a = text[s..j].trim();
+            let single = !a.is_empty() && a.bytes().all(is_ident) && is_ident_start(a.as_bytes()[0]);
+            // A keyword (`foo(void)`) names no generated function.
+            if single && !C_KEYWORDS.contains(&a) {
+                args.push(a.to_string());
+            }
+            s = j + 1;
+        }
+    }
+    if args.is_empty() {
+        return;
+    }
+    let mut ids: Vec<String> = identifiers(inner).map(str::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    let direct = words.is_match(inner);
+    out.invocations.push((text[ns..ne].to_string(), direct, ids, args));
+}
+
+/// Words that are never (part of) a name a macro generates from its argument.
+const C_KEYWORDS: &[&str] = &[
+    "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "const",
+    "volatile", "struct", "union", "enum", "static", "inline", "extern", "bool", "_Bool",
+    "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "size_t", "true", "false", "NULL",
+];
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// The `)` matching the `(` at `open`, skipping comments and literals.
+fn matching_paren(code: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut i = open;
+    while i < code.len() {
+        match code[i] {
+            b'/' if code.get(i + 1) == Some(&b'*') => {
+                i = find(code, i + 2, b"*/")? + 2;
+                continue;
+            }
+            b'/' if code.get(i + 1) == Some(&b'/') => {
+                while i < code.len() && code[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < code.len() && code[i] != q && code[i] != b'\n' {
+                    if code[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            // A `{` before the `)`: not a parenthesised list (bad code, or a macro).
+            b'{' | b'}' | b';' if depth == 1 => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ac(words: &[&str]) -> Words {
+        Words::new(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn scans_functions_macros_and_includes() {
+        let h = r#"
+#include <linux/mm.h>
+#include "local.h"
+#define for_each_thing(v) \
+	for (v = mmap_first(); v; v = mmap_next(v))
+#define unrelated(x) ((x) + 1)
+#define wrapper(m) helper_locks(m)
+static inline int helper_locks(struct mm_struct *mm)
+{
+#ifdef CONFIG_X
+	if (mm) {
+#else
+	if (!mm) {
+#endif
+		mmap_read_lock(mm);
+	}
+	return 0;
+}
+static inline int plain(int x) { return x; }
+struct s { int a; } s_var = { 1 };
+DEFINE_HELPER(gen_name, mmap_read_lock)
+"#;
+        let s = scan_text(h, &ac(&["mmap_read_lock", "mmap_first"]));
+        assert_eq!(
+            s.includes,
+            vec![(false, "linux/mm.h".into()), (true, "local.h".into())]
+        );
+        assert_eq!(s.functions, vec!["helper_locks".to_string()]);
+        let m: Vec<(&str, bool)> = s.macros.iter().map(|(n, d, _)| (n.as_str(), *d)).collect();
+        assert_eq!(
+            m,
+            vec![("for_each_thing", true), ("unrelated", false), ("wrapper", false)]
+        );
+        assert!(s
+            .invocations
+            .iter()
+            .any(|(m, d, _, a)| m == "DEFINE_HELPER" && *d && a.contains(&"gen_name".into())));
+    }
+
+    #[test]
+    fn reaching_closes_over_macros() {
+        let h = "#define a_macro(x) b_macro(x)\n#define b_macro(x) api_inline(x)\n\
+                 static inline void api_inline(int x) { mmap_read_lock(x); }\n\
+                 #define c_macro 1\n";
+        let s = Arc::new(scan_text(h, &ac(&["mmap_read_lock"])));
+        let (r, _) = reaching_names(std::slice::from_ref(&s));
+        assert!(r.contains("a_macro") && r.contains("b_macro") && r.contains("api_inline"));
+        assert!(!r.contains("c_macro"));
+    }
+}
