@@ -24,7 +24,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 /// The text marking an inline suppression: a unit that has one is always analysed, so
@@ -32,7 +31,7 @@ use serde::{Deserialize, Serialize};
 const SUPPRESSION_MARK: &str = "mmlint-ignore";
 
 /// Bumped when [`HeaderScan`]'s meaning changes: older cache entries are then not found.
-const SCAN_VERSION: u32 = 2;
+const SCAN_VERSION: u32 = 4;
 
 /// What the prefilter needs to know of one header.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -44,9 +43,9 @@ pub struct HeaderScan {
     /// in that definition's declarator: attributes are harmless extras).
     #[serde(rename = "f")]
     pub functions: Vec<String>,
-    /// Macros: (name, body names a word, identifiers of the body).
+    /// Macros: (name, body names a word, identifiers of the body, how it builds names).
     #[serde(rename = "m")]
-    pub macros: Vec<(String, bool, Vec<String>)>,
+    pub macros: Vec<(String, bool, Vec<String>, Pasting)>,
     /// Top-level invocations of what may be a macro: (the macro, its arguments name a
     /// word, identifiers of the arguments, the arguments that are single identifiers).
     #[serde(rename = "g")]
@@ -79,6 +78,20 @@ impl Words {
     pub fn is_match(&self, text: &str) -> bool {
         self.find(text).is_some()
     }
+}
+
+/// A name a macro builds from its parameters: literal pieces and parameter numbers.
+pub type Pattern = Vec<(bool, String)>;
+
+/// How a function-like macro builds function names: `decls` are the names it declares
+/// (`static int prefix_##name(...)`); `forwards` hands built names (or parameters) to
+/// another macro as arguments: (macro, [(argument number, the argument)]).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Pasting {
+    #[serde(rename = "d", default, skip_serializing_if = "Vec::is_empty")]
+    pub decls: Vec<Pattern>,
+    #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
+    pub forwards: Vec<(String, Vec<(usize, Pattern)>)>,
 }
 
 /// The prefilter: the words, and the header scans made so far.
@@ -164,6 +177,12 @@ impl UnitPrefilter {
             names.push(h);
         }
         let (reaching, generated) = reaching_names(&scans);
+        if std::env::var("MMLINT_DEBUG_PREFILTER").is_ok_and(|v| v == "2") {
+            let mut r: Vec<&&str> = reaching.iter().collect();
+            r.sort();
+            eprintln!("reaching: {r:?}");
+            eprintln!("generated: {generated:?}");
+        }
         if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
             let mut why = format!("names '{id}', which reaches the API");
             if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
@@ -171,21 +190,17 @@ impl UnitPrefilter {
             }
             return Some(why);
         }
-        let generated: Vec<&str> = generated.into_iter().collect();
-        let ac = AhoCorasick::new(&generated).ok()?;
-        let m = ac.find(text)?;
-        let arg = &text[m.range()];
-        let mut why = format!("contains '{arg}', an argument of a reaching macro");
-        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-            for (s, n) in scans.iter().zip(&names) {
-                if let Some(inv) = s.invocations.iter().find(|i| i.3.iter().any(|a| a == arg)) {
-                    why.push_str(&format!(" ({}(...) in {})", inv.0, n.display()));
-                    explain(&inv.0, &scans, &names, &reaching, &mut why, 6);
-                    break;
+        let calls = identifiers(text).collect::<HashSet<_>>();
+        for g in &generated {
+            if let Some(id) = calls.iter().find(|id| glob_matches(g, id)) {
+                let mut why = format!("names '{id}', a function a reaching macro builds");
+                if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+                    why.push_str(&format!(" ({g:?})"));
                 }
+                return Some(why);
             }
         }
-        Some(why)
+        None
     }
 
     /// A header's scan: from memory, from the disk cache, or made now. `None` when the
@@ -252,7 +267,7 @@ impl UnitPrefilter {
 /// The names a main file may use to reach the API through the headers `scans`: reaching
 /// functions and macros (closed over macro bodies and invocations), and the identifiers
 /// passed to reaching top-level invocations (substrings of generated names).
-fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, HashSet<&str>) {
+fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, Vec<Glob>) {
     let mut reaching: HashSet<&str> = HashSet::new();
     // identifier → the macros whose body uses it.
     let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -260,7 +275,7 @@ fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, HashSet<&str>) {
     let mut work: Vec<&str> = Vec::new();
     for s in scans {
         work.extend(s.functions.iter().map(String::as_str));
-        for (name, direct, ids) in &s.macros {
+        for (name, direct, ids, _) in &s.macros {
             macros.insert(name);
             if *direct {
                 work.push(name);
@@ -278,9 +293,15 @@ fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, HashSet<&str>) {
             }
         }
     }
-    // A macro invoked at a header's top level can define functions named after its
-    // arguments; they reach the API when the macro does or the arguments do.
-    let mut generated: HashSet<&str> = HashSet::new();
+    // A macro invoked at a header's top level can define functions whose names it builds
+    // from its arguments; they reach the API when the macro does or the arguments do.
+    let mut defs: HashMap<&str, Vec<&Pasting>> = HashMap::new();
+    for s in scans {
+        for (name, _, _, p) in &s.macros {
+            defs.entry(name).or_default().push(p);
+        }
+    }
+    let mut generated: Vec<Glob> = Vec::new();
     for s in scans {
         for (m, direct, ids, args) in &s.invocations {
             if !macros.contains(m.as_str()) {
@@ -290,10 +311,22 @@ fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, HashSet<&str>) {
                 || reaching.contains(m.as_str())
                 || ids.iter().any(|id| reaching.contains(id.as_str()));
             if reaches {
-                generated.extend(args.iter().map(String::as_str));
+                let binds: Vec<Glob> = args
+                    .iter()
+                    .map(|a| {
+                        if a.is_empty() {
+                            vec![None]
+                        } else {
+                            vec![Some(a.clone())]
+                        }
+                    })
+                    .collect();
+                built_names(m, &binds, &defs, 4, &mut generated);
             }
         }
     }
+    generated.sort();
+    generated.dedup();
     (reaching, generated)
 }
 
@@ -315,19 +348,222 @@ fn explain(
             out.push_str(&format!(" <- function in {}", n.display()));
             return;
         }
-        if let Some((_, direct, ids)) = s.macros.iter().find(|m| m.0 == id) {
+        if let Some((_, direct, ids, _)) = s.macros.iter().find(|m| m.0 == id) {
             out.push_str(&format!(" <- macro in {}", n.display()));
             if *direct {
                 out.push_str(" (names a word)");
                 return;
             }
-            if let Some(next) = ids.iter().find(|i| *i != id && reaching.contains(i.as_str())) {
+            if let Some(next) = ids
+                .iter()
+                .find(|i| *i != id && reaching.contains(i.as_str()))
+            {
                 out.push_str(&format!(" using '{next}'"));
                 explain(next, scans, names, reaching, out, depth - 1);
                 return;
             }
         }
     }
+}
+
+/// A name with holes: `Some` literal text, `None` any text.
+type Glob = Vec<Option<String>>;
+
+/// The function names `macro` builds when invoked with `binds` (what each parameter is).
+fn built_names(
+    mac: &str,
+    binds: &[Glob],
+    defs: &HashMap<&str, Vec<&Pasting>>,
+    depth: usize,
+    out: &mut Vec<Glob>,
+) {
+    let subst = |p: &Pattern| -> Glob {
+        let mut g: Glob = Vec::new();
+        for (is_param, t) in p {
+            if *is_param {
+                let i: usize = t.parse().unwrap_or(usize::MAX);
+                match binds.get(i) {
+                    Some(b) => g.extend(b.iter().cloned()),
+                    None => g.push(None),
+                }
+            } else {
+                g.push(Some(t.clone()));
+            }
+        }
+        g
+    };
+    let Some(ds) = defs.get(mac) else { return };
+    for d in ds {
+        for p in &d.decls {
+            out.push(normalize_glob(subst(p)));
+        }
+        for (next, args) in &d.forwards {
+            if depth == 0 {
+                // Too deep to follow: any name containing an argument's text.
+                for (_, p) in args {
+                    let mut g = vec![None];
+                    g.extend(subst(p));
+                    g.push(None);
+                    out.push(normalize_glob(g));
+                }
+                continue;
+            }
+            let n = args.iter().map(|(k, _)| k + 1).max().unwrap_or(0);
+            let mut nb: Vec<Glob> = vec![vec![None]; n];
+            for (k, p) in args {
+                nb[*k] = subst(p);
+            }
+            built_names(next, &nb, defs, depth - 1, out);
+        }
+    }
+}
+
+/// Joins neighbouring literals and holes.
+fn normalize_glob(g: Glob) -> Glob {
+    let mut out: Glob = Vec::new();
+    for p in g {
+        match (out.last_mut(), p) {
+            (Some(Some(a)), Some(b)) => a.push_str(&b),
+            (Some(None), None) => {}
+            (_, p) => out.push(p),
+        }
+    }
+    out
+}
+
+/// Whether `id` is a name `g` describes.
+fn glob_matches(g: &Glob, id: &str) -> bool {
+    fn go(g: &[Option<String>], s: &str) -> bool {
+        match g.split_first() {
+            None => s.is_empty(),
+            Some((Some(lit), rest)) => s.strip_prefix(lit.as_str()).is_some_and(|r| go(rest, r)),
+            Some((None, rest)) => (0..=s.len()).any(|i| s.is_char_boundary(i) && go(rest, &s[i..])),
+        }
+    }
+    go(g, id)
+}
+
+/// How a macro body builds names from its parameters (see [`Pasting`]). A token group
+/// joined by `##` (or a lone parameter) followed by `(` and preceded by a type-ish token
+/// is a declared function; one that is an argument of a call is handed on.
+fn pasting(body: &str, params: &[String]) -> Pasting {
+    let mut out = Pasting::default();
+    if params.is_empty() {
+        return out;
+    }
+    // Tokens: identifiers (and numbers), `##`, and single punctuation characters.
+    let b = body.as_bytes();
+    let mut toks: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() || c == b'\\' {
+            i += 1;
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i = find(b, i + 2, b"*/").map_or(b.len(), |e| e + 2);
+        } else if c == b'"' || c == b'\'' {
+            let q = c;
+            let s = i;
+            i += 1;
+            while i < b.len() && b[i] != q {
+                if b[i] == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i = (i + 1).min(b.len());
+            toks.push(&body[s..i]);
+        } else if is_ident(c) {
+            let s = i;
+            while i < b.len() && is_ident(b[i]) {
+                i += 1;
+            }
+            toks.push(&body[s..i]);
+        } else if c == b'#' && b.get(i + 1) == Some(&b'#') {
+            toks.push("##");
+            i += 2;
+        } else {
+            let len = body[i..].chars().next().map_or(1, char::len_utf8);
+            toks.push(&body[i..i + len]);
+            i += len;
+        }
+    }
+    let param = |t: &str| params.iter().position(|p| p == t);
+    // The enclosing calls: (callee, argument number, the arguments built from parameters).
+    let mut calls: Vec<(Option<&str>, usize, Vec<(usize, Pattern)>)> = Vec::new();
+    let mut j = 0;
+    while j < toks.len() {
+        let t = toks[j];
+        match t {
+            "(" => {
+                let callee = j
+                    .checked_sub(1)
+                    .map(|k| toks[k])
+                    .filter(|p| p.bytes().next().is_some_and(is_ident_start));
+                calls.push((callee, 0, Vec::new()));
+                j += 1;
+                continue;
+            }
+            ")" => {
+                if let Some((Some(callee), _, args)) = calls.pop() {
+                    if !args.is_empty() {
+                        out.forwards.push((callee.to_string(), args));
+                    }
+                }
+                j += 1;
+                continue;
+            }
+            "," => {
+                if let Some(c) = calls.last_mut() {
+                    c.1 += 1;
+                }
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !t.bytes().next().is_some_and(is_ident) {
+            j += 1;
+            continue;
+        }
+        // A group: t (## t)*.
+        let start = j;
+        let mut end = j + 1;
+        while end + 1 < toks.len() && toks[end] == "##" && toks[end + 1].bytes().all(is_ident) {
+            end += 2;
+        }
+        let group: Vec<&str> = toks[start..end]
+            .iter()
+            .copied()
+            .filter(|t| *t != "##")
+            .collect();
+        let has_param = group.iter().any(|g| param(g).is_some());
+        let pasted = end > start + 1;
+        if has_param && (pasted || group.len() == 1) {
+            let pat: Pattern = group
+                .iter()
+                .map(|g| match param(g) {
+                    Some(k) => (true, k.to_string()),
+                    None => (false, g.to_string()),
+                })
+                .collect();
+            let next = toks.get(end).copied();
+            let prev = start.checked_sub(1).map(|k| toks[k]);
+            let declares = next == Some("(")
+                && prev.is_some_and(|p| p == "*" || p.bytes().next().is_some_and(is_ident_start));
+            let arg_of_call =
+                matches!(prev, Some("(") | Some(",")) && matches!(next, Some(")") | Some(","));
+            if declares {
+                out.decls.push(pat);
+            } else if arg_of_call {
+                if let Some((Some(_), k, args)) = calls.last_mut() {
+                    args.push((*k, pat));
+                }
+            }
+        }
+        j = end;
+    }
+    out
 }
 
 /// The unit's include search: libclang's `-I`, `-iquote`, `-isystem`, `-idirafter` and
@@ -490,13 +726,32 @@ pub fn scan_text(text: &str, words: &Words) -> HeaderScan {
                 continue;
             }
             let name = &rest[..name_len];
-            let body = &rest[name_len..];
+            let mut body = &rest[name_len..];
+            // `NAME(a, b)`: a function-like macro's parameters (not identifiers it uses).
+            let mut params: Vec<String> = Vec::new();
+            if body.starts_with('(') {
+                if let Some(close) = body.find(')') {
+                    params = body[1..close]
+                        .split(',')
+                        .map(|p| {
+                            let p = p.trim();
+                            let p = p.strip_suffix("...").unwrap_or(p).trim();
+                            if p.is_empty() { "__VA_ARGS__" } else { p }.to_string()
+                        })
+                        .collect();
+                    body = &body[close + 1..];
+                }
+            }
             let direct = words.is_match(body);
-            let mut ids: Vec<String> = identifiers(body).map(str::to_string).collect();
+            let mut ids: Vec<String> = identifiers(body)
+                .filter(|i| !params.iter().any(|p| p == i))
+                .map(str::to_string)
+                .collect();
             ids.sort();
             ids.dedup();
-            if direct || !ids.is_empty() {
-                out.macros.push((name.to_string(), direct, ids));
+            let pasting = pasting(body, &params);
+            if direct || !ids.is_empty() || pasting != Pasting::default() {
+                out.macros.push((name.to_string(), direct, ids, pasting));
             }
         }
     }
@@ -516,7 +771,8 @@ fn logical_lines(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\n' {
-            let cont = i > 0 && b[i - 1] == b'\\' || (i > 1 && b[i - 1] == b'\r' && b[i - 2] == b'\\');
+            let cont =
+                i > 0 && b[i - 1] == b'\\' || (i > 1 && b[i - 1] == b'\r' && b[i - 2] == b'\\');
             if !cont {
                 out.push((start, i));
                 start = i + 1;
@@ -693,30 +949,23 @@ fn invocation(
         }
         if (c == b',' && depth == 0) || j == close {
             let a = text[s..j].trim();
-            let single = !a.is_empty() && a.bytes().all(is_ident) && is_ident_start(a.as_bytes()[0]);
-            // A keyword (`foo(void)`) names no generated function.
-            if single && !C_KEYWORDS.contains(&a) {
-                args.push(a.to_string());
-            }
+            let single =
+                !a.is_empty() && a.bytes().all(is_ident) && is_ident_start(a.as_bytes()[0]);
+            // An argument that is not one identifier stands for any text in a built name.
+            args.push(if single { a.to_string() } else { String::new() });
             s = j + 1;
         }
     }
-    if args.is_empty() {
+    if args.iter().all(String::is_empty) {
         return;
     }
     let mut ids: Vec<String> = identifiers(inner).map(str::to_string).collect();
     ids.sort();
     ids.dedup();
     let direct = words.is_match(inner);
-    out.invocations.push((text[ns..ne].to_string(), direct, ids, args));
+    out.invocations
+        .push((text[ns..ne].to_string(), direct, ids, args));
 }
-
-/// Words that are never (part of) a name a macro generates from its argument.
-const C_KEYWORDS: &[&str] = &[
-    "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "const",
-    "volatile", "struct", "union", "enum", "static", "inline", "extern", "bool", "_Bool",
-    "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "size_t", "true", "false", "NULL",
-];
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     hay.get(from..)?
@@ -785,10 +1034,9 @@ mod tests {
 #define wrapper(m) helper_locks(m)
 static inline int helper_locks(struct mm_struct *mm)
 {
-#ifdef CONFIG_X
 	if (mm) {
-#else
-	if (!mm) {
+#ifdef CONFIG_X
+		mm = 0;
 #endif
 		mmap_read_lock(mm);
 	}
@@ -804,11 +1052,12 @@ DEFINE_HELPER(gen_name, mmap_read_lock)
             vec![(false, "linux/mm.h".into()), (true, "local.h".into())]
         );
         assert_eq!(s.functions, vec!["helper_locks".to_string()]);
-        let m: Vec<(&str, bool)> = s.macros.iter().map(|(n, d, _)| (n.as_str(), *d)).collect();
-        assert_eq!(
-            m,
-            vec![("for_each_thing", true), ("unrelated", false), ("wrapper", false)]
-        );
+        let m: Vec<(&str, bool)> = s
+            .macros
+            .iter()
+            .map(|(n, d, _, _)| (n.as_str(), *d))
+            .collect();
+        assert_eq!(m, vec![("for_each_thing", true), ("wrapper", false)]);
         assert!(s
             .invocations
             .iter()
@@ -824,5 +1073,25 @@ DEFINE_HELPER(gen_name, mmap_read_lock)
         let (r, _) = reaching_names(std::slice::from_ref(&s));
         assert!(r.contains("a_macro") && r.contains("b_macro") && r.contains("api_inline"));
         assert!(!r.contains("c_macro"));
+    }
+
+    #[test]
+    fn names_built_by_pasting_are_found_through_forwarding_macros() {
+        let h = "#define DEFINE_CLASS(_name, _type) \\\n\
+                 static inline void class_##_name##_destructor(_type *p) { mmap_read_unlock(p); }\n\
+                 #define DEFINE_GUARD(_name, _type) DEFINE_CLASS(_name, _type)\n\
+                 DEFINE_GUARD(mm_guard, struct mm_struct *)\n";
+        let s = Arc::new(scan_text(h, &ac(&["mmap_read_unlock"])));
+        let (_, g) = reaching_names(std::slice::from_ref(&s));
+        assert!(
+            g.iter()
+                .any(|g| glob_matches(g, "class_mm_guard_destructor")),
+            "{g:?}"
+        );
+        assert!(
+            !g.iter().any(|g| glob_matches(g, "class_other_destructor")),
+            "{g:?}"
+        );
+        assert!(!g.iter().any(|g| glob_matches(g, "mm_guard")), "{g:?}");
     }
 }

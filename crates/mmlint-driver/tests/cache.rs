@@ -52,8 +52,11 @@ fn a_changed_header_reanalyses_only_its_includers() {
     let cache = dir.join("cache");
     for (u, h) in [("u1.c", "a.h"), ("u2.c", "b.h")] {
         std::fs::write(dir.join(u), UNIT.replace("HDR", h)).unwrap();
-        std::fs::write(dir.join("inc").join(h), "static inline int helper(int x) { return x; }\n")
-            .unwrap();
+        std::fs::write(
+            dir.join("inc").join(h),
+            "static inline int helper(int x) { return x; }\n",
+        )
+        .unwrap();
     }
     let cfg = config(&dir, &cache);
     let c = cfg.cache.clone().unwrap();
@@ -67,26 +70,40 @@ fn a_changed_header_reanalyses_only_its_includers() {
     for u in ["u1.c", "u2.c"] {
         let hit = c.lookup(&main(u), &text(u), &cfg.clang_args);
         assert!(hit.is_some(), "{u}: not cached");
-        assert_eq!(format!("{:?}", hit.unwrap()), format!("{:?}", first[(u == "u2.c") as usize]));
+        assert_eq!(
+            format!("{:?}", hit.unwrap()),
+            format!("{:?}", first[(u == "u2.c") as usize])
+        );
     }
     // A new process (a new cache object) sees the same entries.
     let cfg2 = config(&dir, &cache);
     let c2 = cfg2.cache.clone().unwrap();
-    assert!(c2.lookup(&main("u1.c"), &text("u1.c"), &cfg2.clang_args).is_some());
+    assert!(c2
+        .lookup(&main("u1.c"), &text("u1.c"), &cfg2.clang_args)
+        .is_some());
 
     // Editing a.h invalidates u1 only.
-    std::fs::write(dir.join("inc/a.h"), "static inline int helper(int x) { return x + 1; }\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("inc/a.h"),
+        "static inline int helper(int x) { return x + 1; }\n",
+    )
+    .unwrap();
     let cfg3 = config(&dir, &cache);
     let c3 = cfg3.cache.clone().unwrap();
-    assert!(c3.lookup(&main("u1.c"), &text("u1.c"), &cfg3.clang_args).is_none());
-    assert!(c3.lookup(&main("u2.c"), &text("u2.c"), &cfg3.clang_args).is_some());
+    assert!(c3
+        .lookup(&main("u1.c"), &text("u1.c"), &cfg3.clang_args)
+        .is_none());
+    assert!(c3
+        .lookup(&main("u2.c"), &text("u2.c"), &cfg3.clang_args)
+        .is_some());
     // Other settings are another key.
     let mut cfg4 = config(&dir, &cache);
     cfg4.disabled = vec!["mmap-lock-leak".into()];
     cfg4.enable_cache(cache.clone());
     let c4 = cfg4.cache.clone().unwrap();
-    assert!(c4.lookup(&main("u2.c"), &text("u2.c"), &cfg4.clang_args).is_none());
+    assert!(c4
+        .lookup(&main("u2.c"), &text("u2.c"), &cfg4.clang_args)
+        .is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -95,7 +112,11 @@ fn a_corrupt_entry_is_ignored() {
     let dir = scratch("corrupt");
     let cache = dir.join("cache");
     std::fs::write(dir.join("u.c"), UNIT.replace("HDR", "a.h")).unwrap();
-    std::fs::write(dir.join("inc/a.h"), "static inline int helper(int x) { return x; }\n").unwrap();
+    std::fs::write(
+        dir.join("inc/a.h"),
+        "static inline int helper(int x) { return x; }\n",
+    )
+    .unwrap();
     let cfg = config(&dir, &cache);
     let first = analyze_file(Path::new("u.c"), &cfg);
     let mut entries = 0;

@@ -21,7 +21,9 @@ fn config() -> Config {
         "-I".into(),
         root.join("testdata/include").display().to_string(),
         "-I".into(),
-        root.join("testdata/prefilter/include").display().to_string(),
+        root.join("testdata/prefilter/include")
+            .display()
+            .to_string(),
     ];
     cfg.report_unused_suppressions = true;
     cfg

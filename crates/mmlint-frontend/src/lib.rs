@@ -251,6 +251,20 @@ fn run_isolated(
     })
 }
 
+/// libclang's parse options. `MMLINT_SKIP_PREAMBLE_BODIES=1` is an experiment, off by
+/// default (docs/performance.md): the headers included before the first declaration are
+/// parsed into a precompiled preamble without their function bodies.
+fn parse_options() -> CXTranslationUnit_Flags {
+    if std::env::var_os("MMLINT_SKIP_PREAMBLE_BODIES").is_some_and(|v| v == "1") {
+        CXTranslationUnit_SkipFunctionBodies
+            | CXTranslationUnit_LimitSkipFunctionBodiesToPreamble
+            | CXTranslationUnit_PrecompiledPreamble
+            | CXTranslationUnit_CreatePreambleOnFirstParse
+    } else {
+        CXTranslationUnit_None
+    }
+}
+
 /// Parses the file and runs `f` on the translation unit, disposing it and the index after.
 fn with_tu<T>(
     path: &Path,
@@ -300,7 +314,7 @@ fn with_tu<T>(
                 unsaved.as_mut_ptr()
             },
             unsaved.len() as u32,
-            CXTranslationUnit_None,
+            parse_options(),
             &mut tu,
         );
         if code != CXError_Success || tu.is_null() {
