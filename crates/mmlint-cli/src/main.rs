@@ -804,12 +804,16 @@ struct BatchSummary {
 impl BatchSummary {
     fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
         eprintln!(
-            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {} skipped (cannot reach the API), {} failed",
+            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {}{} failed",
             self.total,
             self.wall,
             self.jobs,
             self.total - failures.len() - self.skipped,
-            self.skipped,
+            if self.skipped > 0 {
+                format!("{} skipped (cannot reach the API), ", self.skipped)
+            } else {
+                String::new()
+            },
             failures.len()
         );
         for f in failures {

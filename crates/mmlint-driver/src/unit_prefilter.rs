@@ -490,7 +490,8 @@ fn pasting(body: &str, params: &[String]) -> Pasting {
     }
     let param = |t: &str| params.iter().position(|p| p == t);
     // The enclosing calls: (callee, argument number, the arguments built from parameters).
-    let mut calls: Vec<(Option<&str>, usize, Vec<(usize, Pattern)>)> = Vec::new();
+    type Call<'a> = (Option<&'a str>, usize, Vec<(usize, Pattern)>);
+    let mut calls: Vec<Call> = Vec::new();
     let mut j = 0;
     while j < toks.len() {
         let t = toks[j];
