@@ -9,6 +9,7 @@ mod fix;
 mod install_files;
 mod kbuild_check;
 mod lsp_cmd;
+mod run_summary;
 mod summarize;
 mod version;
 
@@ -25,6 +26,7 @@ use mmlint_driver::batch::{load_compdb, run_units};
 use mmlint_driver::{analyze_file, Config, FileOutcome};
 use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::ApiDb;
+use run_summary::BatchSummary;
 
 /// Finds mmap_lock / VMA lifetime bugs in Linux kernel C code.
 ///
@@ -612,23 +614,6 @@ impl CheckRun {
             no_unit_prefilter: u.no_unit_prefilter,
         }
     }
-
-    /// `cfg` with the unit prefilter and, for a database, the result cache turned on,
-    /// unless the command line turned them off.
-    fn configure(&self, cfg: &Config) -> Config {
-        let mut cfg = cfg.clone();
-        let dir = self
-            .cache_dir
-            .clone()
-            .or_else(mmlint_driver::cache::ResultCache::default_dir);
-        if !self.no_unit_prefilter {
-            cfg.enable_unit_prefilter(dir.clone().filter(|_| !self.no_cache));
-        }
-        if let (Some(d), Some(_), false) = (dir, &self.compdb, self.no_cache) {
-            cfg.enable_cache(d);
-        }
-        cfg
-    }
 }
 
 fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
@@ -791,44 +776,6 @@ fn check(run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatus {
         }
     }
     status
-}
-
-struct BatchSummary {
-    total: usize,
-    /// Units the unit prefilter did not parse.
-    skipped: usize,
-    jobs: usize,
-    wall: f64,
-}
-
-impl BatchSummary {
-    fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
-        eprintln!(
-            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {}{} failed",
-            self.total,
-            self.wall,
-            self.jobs,
-            self.total - failures.len() - self.skipped,
-            if self.skipped > 0 {
-                format!("{} skipped (cannot reach the API), ", self.skipped)
-            } else {
-                String::new()
-            },
-            failures.len()
-        );
-        for f in failures {
-            eprintln!("mmlint:   failed: {}: {}", f.path, f.reason);
-        }
-        let findings: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        eprintln!(
-            "mmlint: findings: {}",
-            if findings.is_empty() {
-                "none".to_string()
-            } else {
-                findings.join(", ")
-            }
-        );
-    }
 }
 
 type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);

@@ -67,10 +67,17 @@ fn a_unit_that_cannot_reach_the_api_is_skipped_and_counted() {
     let o = run(&d, &[&args[..], &[cache.to_str().unwrap()]].concat(), &[]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("0 analyzed, 1 skipped (cannot reach the API), 0 failed"), "{err}");
+    assert!(
+        err.contains("0 analyzed, 1 skipped (cannot reach the API), 0 failed"),
+        "{err}"
+    );
     let all = [&args[..], &[cache.to_str().unwrap(), "--no-unit-prefilter"]].concat();
     let o = run(&d, &all, &[]);
-    assert!(text(&o.stderr).contains("1 analyzed, 0 failed"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("1 analyzed, 0 failed"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
