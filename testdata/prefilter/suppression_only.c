@@ -1,6 +1,6 @@
 // A unit that cannot reach the API but has a suppression comment: analysed, so that an
 // unused suppression is reported.
-#include "prefilter_api.h"
+#include "include/prefilter_api.h"
 
 int add_two(int x)
 {

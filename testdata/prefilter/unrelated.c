@@ -1,5 +1,5 @@
 // A unit that cannot reach the API: skipped without a parse.
-#include "prefilter_api.h"
+#include "include/prefilter_api.h"
 
 int add_one(int x)
 {

@@ -1,5 +1,5 @@
 // A unit whose text names no API word: it reaches the API through header inlines.
-#include "prefilter_api.h"
+#include "include/prefilter_api.h"
 
 int takes_and_keeps(struct mm_struct *mm, int x)
 {
