@@ -5,7 +5,8 @@
 //! build unless asked (`--error-exitcode`, or `MMLINT_ERROR_EXITCODE=1`); a tool error exits
 //! 2. mmlint's own options come from `MMLINT_FLAGS` (or `CF=` on the make command line, which
 //! Kbuild appends to CHECKFLAGS): `--error-exitcode`, `--disable=RULE`, `--enable=RULE`,
-//! `--rules-dir=DIR`, `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
+//! `--rules-dir=DIR`, `--no-unit-prefilter` (parse every file),
+//! `--summaries=FILE` (or `MMLINT_SUMMARIES=FILE`: a summary file from
 //! `mmlint summarize`), `--kernel-version=X.Y` (otherwise read from the tree's
 //! include/generated/uapi/linux/version.h: CHECK runs at the tree's root),
 //! `--target=ARCH|TRIPLE` (the line's own architecture otherwise: Sparse's `--arch=`, the
@@ -30,6 +31,7 @@ use crate::{print_outcome, setup, CommonOpts, ExitStatus};
 struct Opts {
     error_exitcode: bool,
     target: Option<Target>,
+    no_unit_prefilter: bool,
     common: CommonOpts,
     timeout: Option<u64>,
 }
@@ -78,6 +80,7 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
     let mut opts = Opts {
         error_exitcode: false,
         target: None,
+        no_unit_prefilter: false,
         common: CommonOpts::default(),
         timeout: None,
     };
@@ -90,6 +93,8 @@ fn own_options(args: &[String], env_flags: &str) -> Result<(Opts, Vec<String>), 
     {
         if a == "--error-exitcode" {
             opts.error_exitcode = true;
+        } else if a == "--no-unit-prefilter" {
+            opts.no_unit_prefilter = true;
         } else if let Some(r) = a.strip_prefix("--disable=") {
             opts.common.disable.push(r.to_string());
         } else if let Some(r) = a.strip_prefix("--enable=") {
@@ -176,6 +181,11 @@ pub fn run(args: &[String]) -> u8 {
     let cfg = match setup(&opts.common, hint) {
         Ok(mut cfg) => {
             cfg.clang_args = t.args;
+            // One short read instead of a parse for the files that cannot reach the API;
+            // the header scans are kept between the build's many processes.
+            if !opts.no_unit_prefilter {
+                cfg.enable_unit_prefilter(mmlint_driver::cache::ResultCache::default_dir());
+            }
             cfg
         }
         Err(s) => return s as u8,

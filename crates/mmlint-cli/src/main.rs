@@ -10,6 +10,7 @@ mod install_files;
 mod kbuild_check;
 mod lsp_cmd;
 mod run_setup;
+mod run_summary;
 mod summarize;
 mod target;
 mod version;
@@ -29,6 +30,7 @@ use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::KernelVersion;
 use run_setup::list_rules;
 pub(crate) use run_setup::{setup, TreeHint};
+use run_summary::BatchSummary;
 
 /// Finds mmap_lock / VMA lifetime bugs in Linux kernel C code.
 ///
@@ -131,6 +133,17 @@ pub(crate) struct Units {
     /// command lines say (default: found from each line; docs/architectures.md).
     #[arg(long, value_name = "ARCH|TRIPLE")]
     target: Option<String>,
+    /// With -p, analyse every unit again instead of reusing the results of unchanged ones.
+    #[arg(long)]
+    no_cache: bool,
+    /// Where results and header scans are kept between runs (default:
+    /// $XDG_CACHE_HOME/mmlint, or ~/.cache/mmlint).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Parse every unit, also those whose text cannot reach the mm API (for comparisons;
+    /// the results are the same).
+    #[arg(long)]
+    no_unit_prefilter: bool,
 }
 
 // Parsed once at start-up: the size of the `check` variant does not matter.
@@ -577,6 +590,9 @@ pub(crate) struct CheckRun {
     compiler_args: Vec<String>,
     /// `--target`, or mmlint.toml's `target` (target.rs).
     target: Option<String>,
+    no_cache: bool,
+    cache_dir: Option<PathBuf>,
+    no_unit_prefilter: bool,
 }
 
 impl CheckRun {
@@ -588,6 +604,9 @@ impl CheckRun {
             timeout: Duration::from_secs(u.timeout),
             compiler_args,
             target: u.target,
+            no_cache: u.no_cache,
+            cache_dir: u.cache_dir,
+            no_unit_prefilter: u.no_unit_prefilter,
         }
     }
 }
@@ -759,44 +778,6 @@ fn check(mut run: CheckRun, mut common: CommonOpts, o: &OutputOpts) -> ExitStatu
     status
 }
 
-struct BatchSummary {
-    total: usize,
-    jobs: usize,
-    wall: f64,
-    kernel: Option<String>,
-}
-
-impl BatchSummary {
-    fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
-        eprintln!(
-            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {} failed",
-            self.total,
-            self.wall,
-            self.jobs,
-            self.total - failures.len(),
-            failures.len()
-        );
-        for f in failures {
-            eprintln!("mmlint:   failed: {}: {}", f.path, f.reason);
-        }
-        eprintln!(
-            "mmlint: rules data for {}",
-            self.kernel
-                .as_deref()
-                .unwrap_or("an unknown kernel (all versions)")
-        );
-        let findings: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        eprintln!(
-            "mmlint: findings: {}",
-            if findings.is_empty() {
-                "none".to_string()
-            } else {
-                findings.join(", ")
-            }
-        );
-    }
-}
-
 type Analyzed = (Vec<(String, FileOutcome)>, PathBuf, Option<BatchSummary>);
 
 /// Analyses what `run` names: a compile_commands.json's units (in database order), or the
@@ -806,6 +787,7 @@ pub(crate) fn analyze_run(
     cfg: &Config,
     verb: &str,
 ) -> Result<Analyzed, ExitStatus> {
+    let cfg = &run.configure(cfg);
     match &run.compdb {
         Some(db) => batch(db, run, cfg),
         None if run.paths.is_empty() => {
@@ -892,6 +874,10 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
     };
     let summary = BatchSummary {
         total,
+        skipped: results
+            .iter()
+            .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { skipped: true, .. }))
+            .count(),
         jobs,
         wall: start.elapsed().as_secs_f64(),
         kernel: cfg.kernel.clone(),

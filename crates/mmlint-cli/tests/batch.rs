@@ -30,7 +30,12 @@ fn fixture_db(name: &str) -> PathBuf {
         d.join("src/basic.c"),
     )
     .unwrap();
-    std::fs::write(d.join("src/broken.c"), "int f(void) { return 1 +; }\n").unwrap();
+    // It names the API (in a comment), or the unit prefilter would skip it unparsed.
+    std::fs::write(
+        d.join("src/broken.c"),
+        "int f(void) { /* mmap_read_lock */ return 1 +; }\n",
+    )
+    .unwrap();
     let db = serde_json_text(&d, &inc);
     std::fs::write(d.join("compile_commands.json"), db).unwrap();
     d
@@ -46,6 +51,33 @@ fn serde_json_text(d: &Path, inc: &Path) -> String {
         d = d.display(),
         inc = inc.display()
     )
+}
+
+#[test]
+fn a_unit_that_cannot_reach_the_api_is_skipped_and_counted() {
+    let d = fixture_db("db-skip");
+    std::fs::write(d.join("src/plain.c"), "int g(int x) { return x + 1; }\n").unwrap();
+    let db = format!(
+        r#"[{{"directory": "{d}", "file": "src/plain.c", "command": "gcc -c src/plain.c"}}]"#,
+        d = d.display()
+    );
+    std::fs::write(d.join("compile_commands.json"), db).unwrap();
+    let cache = d.join("cache");
+    let args = ["check", "-p", "compile_commands.json", "--cache-dir"];
+    let o = run(&d, &[&args[..], &[cache.to_str().unwrap()]].concat(), &[]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("0 analyzed, 1 skipped (cannot reach the API), 0 failed"),
+        "{err}"
+    );
+    let all = [&args[..], &[cache.to_str().unwrap(), "--no-unit-prefilter"]].concat();
+    let o = run(&d, &all, &[]);
+    assert!(
+        text(&o.stderr).contains("1 analyzed, 0 failed"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

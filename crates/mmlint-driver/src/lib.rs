@@ -5,8 +5,10 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
+pub mod cache;
 pub mod kernel_version;
 pub mod summary_file;
+pub mod unit_prefilter;
 pub mod worker;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
@@ -48,6 +50,10 @@ pub struct Config {
     /// and the summary file.
     pub rules_dirs: Vec<PathBuf>,
     pub summaries_file: Option<PathBuf>,
+    /// Skips units whose text cannot reach the API ([`Config::enable_unit_prefilter`]).
+    pub unit_prefilter: Option<Arc<unit_prefilter::UnitPrefilter>>,
+    /// Reuses the results of unchanged units ([`Config::enable_cache`]).
+    pub cache: Option<Arc<cache::ResultCache>>,
 }
 
 impl Config {
@@ -68,7 +74,52 @@ impl Config {
             kernel: None,
             rules_dirs: vec![],
             summaries_file: None,
+            unit_prefilter: None,
+            cache: None,
         }
+    }
+
+    /// Turns on the unit-level prefilter, for the current rules data and summaries (call
+    /// it after setting `summaries`). Header scans are kept under `cache_dir`, if any.
+    pub fn enable_unit_prefilter(&mut self, cache_dir: Option<std::path::PathBuf>) {
+        let mut words = self.db.interesting_words();
+        if let Some(s) = &self.summaries {
+            words.extend(s.keys().cloned());
+        }
+        self.unit_prefilter = Some(Arc::new(unit_prefilter::UnitPrefilter::new(
+            &words, cache_dir,
+        )));
+    }
+
+    /// Turns on the result cache in `dir` for the current settings (call it last).
+    pub fn enable_cache(&mut self, dir: std::path::PathBuf) {
+        self.cache = Some(Arc::new(cache::ResultCache::new(
+            dir,
+            &self.result_key_material(),
+        )));
+    }
+
+    /// Everything besides the unit's own files and flags that changes a unit's result:
+    /// the result cache's key. A new setting that changes results belongs here.
+    pub fn result_key_material(&self) -> Vec<String> {
+        let mut m = vec![
+            format!("mmlint {}", env!("CARGO_PKG_VERSION")),
+            format!("disabled {:?}", self.disabled),
+            format!("enabled {:?}", self.enabled),
+            format!("unused-suppressions {}", self.report_unused_suppressions),
+            // The same rules files select other entries for another kernel.
+            format!("kernel {:?}", self.db.kernel_version()),
+        ];
+        for (file, text) in &self.db.sources {
+            m.push(format!("rules {file}"));
+            m.push(text.clone());
+        }
+        if let Some(s) = &self.summaries {
+            let sorted: std::collections::BTreeMap<_, _> =
+                s.iter().map(|(k, v)| (k, &**v)).collect();
+            m.push(serde_json::to_string(&sorted).unwrap_or_default());
+        }
+        m
     }
 }
 
@@ -82,6 +133,9 @@ pub enum FileOutcome {
         incomplete: Vec<String>,
         /// Summaries of the unit's functions that other units can call.
         exported: Vec<(String, Arc<mmlint_domains::Summary>)>,
+        /// Not parsed: the unit-level prefilter found that its text cannot reach the API
+        /// (so there is nothing in the other fields).
+        skipped: bool,
     },
     /// The file could not be analyzed: a one-line reason, then clang's first errors.
     Failed {
@@ -94,9 +148,34 @@ pub enum FileOutcome {
 const SHOWN_PARSE_ERRORS: usize = 3;
 
 pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
+    let main = base_dir(&cfg.clang_args).join(path);
+    // The main file's text: for the prefilter, the cache, and checks that emit fixes;
+    // without it there are no fixes (and the frontend says why the file cannot be read).
+    let text = std::fs::read(&main).ok();
+    if let (Some(up), Some(text)) = (&cfg.unit_prefilter, &text) {
+        let abs = std::path::absolute(&main).unwrap_or_else(|_| main.clone());
+        if !up.may_reach_api(&abs, &String::from_utf8_lossy(text), &cfg.clang_args) {
+            return FileOutcome::Analyzed {
+                diagnostics: vec![],
+                incomplete: vec![],
+                exported: vec![],
+                skipped: true,
+            };
+        }
+    }
+    if let (Some(c), Some(text)) = (&cfg.cache, &text) {
+        if let Some(o) = c.lookup(&main, text, &cfg.clang_args) {
+            return o;
+        }
+    }
     let filter = Some(cfg.prefilter.clone());
-    let tu = match mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, filter) {
-        Ok(tu) => tu,
+    let parsed = match &cfg.cache {
+        Some(_) => mmlint_frontend::parse_file_with_inclusions(path, &cfg.clang_args, filter),
+        None => mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, filter)
+            .map(|tu| (tu, vec![])),
+    };
+    let (tu, included) = match parsed {
+        Ok(x) => x,
         Err(e) => {
             return FileOutcome::Failed {
                 reason: e.to_string(),
@@ -104,14 +183,17 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
             }
         }
     };
-    // The main file's text, for checks that emit fixes; without it there are no fixes.
-    let source = std::fs::read_to_string(base_dir(&cfg.clang_args).join(path))
-        .ok()
+    let source = text
+        .as_ref()
+        .and_then(|t| String::from_utf8(t.clone()).ok())
         .map(|text| SourceFile::new(path.display().to_string(), text));
     let mut outcome = analyze_parsed_source(&tu, cfg, source.as_ref());
     if let FileOutcome::Analyzed { diagnostics, .. } = &mut outcome {
         let main_text = source.as_ref().map(|s| s.text.as_str());
         source_identity(path, main_text, diagnostics, cfg);
+    }
+    if let (Some(c), Some(text)) = (&cfg.cache, &text) {
+        c.store(&main, text, &cfg.clang_args, &included, &outcome);
     }
     outcome
 }
@@ -226,6 +308,7 @@ fn analyze_parsed_source(
                 .collect(),
             diagnostics: u.diagnostics,
             incomplete: u.incomplete,
+            skipped: false,
         },
         Err(reason) => FileOutcome::Failed {
             reason,

@@ -45,6 +45,12 @@ pub struct Setup {
     /// same entries as the process that started it.
     #[serde(default)]
     pub kernel_version: Option<String>,
+    /// The unit-level prefilter is on, with header scans kept in this directory, if any.
+    #[serde(default)]
+    pub unit_prefilter: Option<Option<PathBuf>>,
+    /// The result cache's directory, when it is on.
+    #[serde(default)]
+    pub result_cache: Option<PathBuf>,
 }
 
 impl Default for Setup {
@@ -58,6 +64,8 @@ impl Default for Setup {
             enabled: vec![],
             report_unused_suppressions: false,
             kernel_version: None,
+            unit_prefilter: None,
+            result_cache: None,
         }
     }
 }
@@ -73,6 +81,11 @@ impl Setup {
             enabled: cfg.enabled.clone(),
             report_unused_suppressions: cfg.report_unused_suppressions,
             kernel_version: cfg.db.kernel_version().map(|v| v.to_string()),
+            unit_prefilter: cfg
+                .unit_prefilter
+                .as_ref()
+                .map(|u| u.cache_dir().map(Path::to_path_buf)),
+            result_cache: cfg.cache.as_ref().map(|c| c.dir().to_path_buf()),
         }
     }
 
@@ -84,7 +97,9 @@ impl Setup {
             db.load_dir(d).map_err(|e| e.to_string())?;
         }
         if let Some(v) = &self.kernel_version {
-            let v = v.parse().map_err(|e| format!("kernel version '{v}': {e}"))?;
+            let v = v
+                .parse()
+                .map_err(|e| format!("kernel version '{v}': {e}"))?;
             db.set_kernel_version(Some(v));
         }
         mmlint_frontend::Frontend::ensure_loaded().map_err(|e| e.to_string())?;
@@ -96,6 +111,14 @@ impl Setup {
         if let Some(p) = &self.summaries {
             cfg.summaries = Some(Arc::new(crate::summary_file::load(p)?));
             cfg.summaries_file = Some(p.clone());
+        }
+        // After the summaries: their functions are words the prefilter looks for, and they
+        // are part of the cache key.
+        if let Some(dir) = &self.unit_prefilter {
+            cfg.enable_unit_prefilter(dir.clone());
+        }
+        if let Some(dir) = &self.result_cache {
+            cfg.enable_cache(dir.clone());
         }
         Ok(cfg)
     }

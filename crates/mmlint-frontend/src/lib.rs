@@ -106,6 +106,48 @@ pub fn parse_file_filtered(
     run_isolated(path.to_path_buf(), None, args.to_vec(), filter)
 }
 
+/// [`parse_file_filtered`], also returning every file the parse read besides the main file
+/// (libclang's inclusion list), as clang names them: what a cached result depends on.
+pub fn parse_file_with_inclusions(
+    path: &Path,
+    args: &[String],
+    filter: Option<std::sync::Arc<Prefilter>>,
+) -> Result<(TranslationUnit, Vec<String>), FrontendError> {
+    if !path.is_file() && !is_file_in_working_dir(path, args) {
+        return Err(FrontendError::FileNotFound(path.display().to_string()));
+    }
+    let (path, args) = (path.to_path_buf(), args.to_vec());
+    on_big_stack(move || {
+        with_tu(&path, None, &args, |tu| {
+            let lowered = lower::lower_tu(tu, &path.to_string_lossy(), filter.as_deref());
+            Ok((lowered, inclusions(tu)))
+        })
+    })
+}
+
+/// The files `tu` included (not the main file), each once.
+fn inclusions(tu: CXTranslationUnit) -> Vec<String> {
+    extern "C" fn visit(
+        file: CXFile,
+        _stack: *mut CXSourceLocation,
+        depth: std::os::raw::c_uint,
+        data: CXClientData,
+    ) {
+        if depth == 0 {
+            return;
+        }
+        // SAFETY: `data` is the `Vec` passed below, alive for the whole visit.
+        let out = unsafe { &mut *(data as *mut Vec<String>) };
+        out.push(cx::file_name(file));
+    }
+    let mut out: Vec<String> = Vec::new();
+    // SAFETY: the visitor only reads the file name; `out` outlives the call.
+    unsafe { clang_getInclusions(tu, visit, &mut out as *mut Vec<String> as CXClientData) };
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Like [`parse_file`], but the main file's contents are `contents` (an unsaved buffer) and
 /// `path` need not exist on disk.
 pub fn parse_source(
@@ -209,6 +251,20 @@ fn run_isolated(
     })
 }
 
+/// libclang's parse options. `MMLINT_SKIP_PREAMBLE_BODIES=1` is an experiment, off by
+/// default (docs/performance.md): the headers included before the first declaration are
+/// parsed into a precompiled preamble without their function bodies.
+fn parse_options() -> CXTranslationUnit_Flags {
+    if std::env::var_os("MMLINT_SKIP_PREAMBLE_BODIES").is_some_and(|v| v == "1") {
+        CXTranslationUnit_SkipFunctionBodies
+            | CXTranslationUnit_LimitSkipFunctionBodiesToPreamble
+            | CXTranslationUnit_PrecompiledPreamble
+            | CXTranslationUnit_CreatePreambleOnFirstParse
+    } else {
+        CXTranslationUnit_None
+    }
+}
+
 /// Parses the file and runs `f` on the translation unit, disposing it and the index after.
 fn with_tu<T>(
     path: &Path,
@@ -258,7 +314,7 @@ fn with_tu<T>(
                 unsaved.as_mut_ptr()
             },
             unsaved.len() as u32,
-            CXTranslationUnit_None,
+            parse_options(),
             &mut tu,
         );
         if code != CXError_Success || tu.is_null() {

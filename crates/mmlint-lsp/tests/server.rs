@@ -33,6 +33,7 @@ fn echo(path: &Path, text: &str) -> FileOutcome {
         }],
         incomplete: vec![],
         exported: vec![],
+        skipped: false,
     }
 }
 

@@ -100,6 +100,9 @@ impl std::error::Error for RulesError {}
 /// those of the selected kernel.
 #[derive(Debug, Clone, Default)]
 pub struct ApiDb {
+    /// The text of every rules file loaded, in order: part of what a result cache's key
+    /// must cover.
+    pub sources: Vec<(String, String)>,
     pub lock_fields: Vec<String>,
     pub vma_record: String,
     pub mm_record: String,
@@ -237,6 +240,7 @@ impl ApiDb {
     /// replaces earlier entries of the same name (and arity, for GUP) whose versions
     /// overlap its own.
     pub fn add_str(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
+        self.sources.push((file.to_string(), text.to_string()));
         let err = |message: String| RulesError {
             file: file.to_string(),
             message,
