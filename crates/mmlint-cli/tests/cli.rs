@@ -128,7 +128,12 @@ fn parse_error_shows_clangs_first_error_with_location() {
     let dir = std::env::temp_dir().join(format!("mmlint-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("broken.c");
-    std::fs::write(&bad, "int f(void) {\n  return 1 +;\n}\n").unwrap();
+    // It names the API (in a comment), or the unit prefilter would skip it unparsed.
+    std::fs::write(
+        &bad,
+        "int f(void) { /* mmap_read_lock */\n  return 1 +;\n}\n",
+    )
+    .unwrap();
     let bad = bad.display().to_string();
     let o = check(&[&bad, "testdata/demo/demo.c"], &[]);
     assert_eq!(o.status.code(), Some(2));

@@ -250,7 +250,7 @@ fn neovim_shows_findings_in_a_kernel_file() {
     if require_nvim().is_none() {
         return;
     }
-    let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/mmap.c".into());
+    let rel = std::env::var("MMLINT_NVIM_KERNEL_FILE").unwrap_or_else(|_| "mm/khugepaged.c".into());
     let work = tempdir("nvim-kernel");
     let seen = run_nvim(
         &tree.join(&rel),
