@@ -5,6 +5,7 @@
 //! [`FileOutcome::Failed`]; it never loses another file's results.
 
 pub mod batch;
+mod entry;
 pub mod summary_file;
 /// Kbuild command-line translation (re-exported from the frontend, which owns it).
 pub use mmlint_frontend::flags as kbuild;
@@ -247,6 +248,7 @@ fn analyze_unit_source(
         .iter()
         .map(|f| mmlint_cfg::build(f.clone()))
         .collect();
+    let entries = entry::entry_states(tu, &cfg.db);
     let mut local = Summaries::new();
     let mut diagnostics = Vec::new();
     let mut incomplete = Vec::new();
@@ -260,7 +262,8 @@ fn analyze_unit_source(
                     external: cfg.summaries.as_deref(),
                 };
                 let r = catch_unwind(AssertUnwindSafe(|| {
-                    analyze_body(body, &tu.noreturn, cfg, lookup, source)
+                    let entry = entries.get(&body.func.name);
+                    analyze_body(body, &tu.noreturn, cfg, lookup, source, entry)
                 }));
                 let (d, converged, summary) = r.map_err(|p| {
                     let msg = p
@@ -352,11 +355,12 @@ fn analyze_body(
     cfg: &Config,
     summaries: Lookup<'_>,
     source: Option<&SourceFile>,
+    entry: Option<&mmlint_domains::EntryState>,
 ) -> (Vec<Diagnostic>, bool, Option<mmlint_domains::Summary>) {
     if !mmlint_domains::is_relevant(body, &cfg.db, summaries) {
         return (vec![], true, None);
     }
-    let facts = mmlint_domains::analyze(body, &cfg.db, noreturn, summaries);
+    let facts = mmlint_domains::analyze(body, &cfg.db, noreturn, summaries, entry);
     let cx = FnCx {
         body,
         facts: &facts,
@@ -386,7 +390,7 @@ pub fn analyze_function(
     cfg: &Config,
 ) -> (Vec<Diagnostic>, bool) {
     let body = mmlint_cfg::build(f);
-    let (d, converged, _) = analyze_body(&body, noreturn, cfg, Lookup::default(), None);
+    let (d, converged, _) = analyze_body(&body, noreturn, cfg, Lookup::default(), None, None);
     (d, converged)
 }
 

@@ -14,6 +14,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+mod entry;
+pub use entry::{EntryPoint, EntryTable, Holds};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LockAction {
@@ -71,6 +74,14 @@ pub struct LockFn {
     /// The operation can only happen when this argument is non-zero (`downgrade` flag).
     #[serde(default)]
     pub only_if_arg: Option<usize>,
+}
+
+/// A call that needs the mmap_lock of its VMA argument's mm held for write.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsWrite {
+    pub name: String,
+    pub vma_arg: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -256,6 +267,10 @@ struct RulesFile {
     released_when_false: Vec<ReleasedWhenFalse>,
     #[serde(default)]
     stable_calls: Vec<String>,
+    #[serde(default)]
+    entry_point: Vec<EntryPoint>,
+    #[serde(default)]
+    needs_write: Vec<NeedsWrite>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -294,6 +309,11 @@ pub struct ApiDb {
     pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
+    /// What functions hold at entry, by how the kernel calls them.
+    pub entry_points: EntryTable,
+    /// Calls that need the mm's mmap_lock held for write (`vm_flags_set`, stack expansion):
+    /// name → the argument that names the lock (a VMA or the mm).
+    pub needs_write: HashMap<String, NeedsWrite>,
     is_err: HashMap<String, IsErr>,
     fault_handlers: HashMap<String, FaultHandler>,
     fault_tests: HashMap<String, FaultTest>,
@@ -317,6 +337,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "rules/errors.toml",
         include_str!("../../../rules/errors.toml"),
     ),
+    ("rules/entry.toml", include_str!("../../../rules/entry.toml")),
     (
         "rules/droppers.toml",
         include_str!("../../../rules/droppers.toml"),
@@ -471,6 +492,14 @@ impl ApiDb {
             check_name(&t.name).map_err(&err)?;
             self.is_err.insert(t.name.clone(), t);
         }
+        for e in parsed.entry_point {
+            e.check().map_err(&err)?;
+            self.entry_points.add(e);
+        }
+        for n in parsed.needs_write {
+            check_name(&n.name).map_err(&err)?;
+            self.needs_write.insert(n.name.clone(), n);
+        }
         self.err_ptr.extend(parsed.err_ptr);
         self.lock_fields.extend(parsed.lock_fields);
         self.mm_tree_fields.extend(parsed.mm_tree_fields);
@@ -575,6 +604,7 @@ impl ApiDb {
             .locks
             .keys()
             .chain(self.vma_sources.keys())
+            .chain(self.needs_write.keys())
             .chain(self.gup.keys().map(|(n, _)| n))
             .chain(self.fault_handlers.keys())
             .chain(self.retake_flags.keys())
@@ -594,6 +624,7 @@ impl ApiDb {
     pub fn knows(&self, name: &str) -> bool {
         self.locks.contains_key(name)
             || self.vma_sources.contains_key(name)
+            || self.needs_write.contains_key(name)
             || self.fault_handlers.contains_key(name)
             || self.retake_flags.contains_key(name)
             || self.released_when_false.contains_key(name)

@@ -274,6 +274,10 @@ int pin_user_pages_fast(unsigned long start, int nr_pages,
 /* A static inline over page->flags without NODE_NOT_IN_PAGE_FLAGS: a prototype here. */
 int page_to_nid(const struct page *page);
 
+/* 6.3+: assert the mmap_lock held for write (via vma_start_write()); prototypes here. */
+void vm_flags_set(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags);
+
 /* put_page() is a static inline over folio_put() in 6.1: a prototype here. */
 void put_page(struct page *page);
 void unpin_user_page(struct page *page);

@@ -62,6 +62,26 @@ impl Check for MmapLockModeMismatch {
 
     fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
         for e in &cx.facts.events {
+            if let Event::NeedsLock {
+                at,
+                call,
+                lock_display,
+                status: Status::Held(HoldMode::Read),
+                mode: HoldMode::Write,
+                via,
+            } = e
+            {
+                let message = format!(
+                    "{call}() needs mmap_lock of '{lock_display}' held for write, but it is held for read"
+                );
+                let mut notes = Vec::new();
+                if let Some(n) = read_hold_note(cx, lock_display) {
+                    notes.push(n);
+                }
+                notes.extend(super::vma_without_mmap_lock::origin_notes(via));
+                out.push(cx.diag(&META, at.clone(), message, notes));
+                continue;
+            }
             let Event::Release(r) = e else { continue };
             // Only a hold this function took has a known mode (an assertion may not say).
             let (Status::Held(held), Some(at)) = (&r.before, &r.acquired_at) else {
@@ -85,4 +105,14 @@ impl Check for MmapLockModeMismatch {
             out.push(cx.diag(&META, r.at.clone(), message, vec![note]));
         }
     }
+}
+
+/// Where the read hold comes from: the entry state (a callback the kernel calls under the
+/// read lock).
+fn read_hold_note(cx: &FnCx<'_>, _lock: &str) -> Option<Note> {
+    let entry = cx.facts.entry.as_ref()?;
+    Some(Note {
+        span: entry.at.clone(),
+        message: format!("{}: the kernel calls it with mmap_lock held for read", entry.why),
+    })
 }

@@ -41,7 +41,9 @@
 //!   `bad_helper_lookup_after_unlock`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::summary::Origin;
 use mmlint_domains::{Event, Status};
+use mmlint_ir::{Loc, Span};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -66,6 +68,8 @@ impl Check for VmaWithoutMmapLock {
                 call,
                 lock_display,
                 status,
+                via,
+                ..
             } = e
             else {
                 continue;
@@ -79,10 +83,34 @@ impl Check for VmaWithoutMmapLock {
                     span: r.clone(),
                     message: "conditional acquire failed on this path".into(),
                 },
+                Status::Unknown => match &cx.facts.entry {
+                    Some(entry) => Note {
+                        span: entry.at.clone(),
+                        message: format!(
+                            "{}: the kernel calls it without mmap_lock",
+                            entry.why
+                        ),
+                    },
+                    None => continue,
+                },
                 _ => continue,
             };
             let message = format!("{call}() called without mmap_lock of '{lock_display}' held");
-            out.push(cx.diag(&META, at.clone(), message, vec![note]));
+            let mut notes = vec![note];
+            notes.extend(origin_notes(via));
+            out.push(cx.diag(&META, at.clone(), message, notes));
         }
     }
+}
+
+/// The steps of a requirement after the call itself: the callee's call or lookup that needs
+/// the lock, and so on down to the origin.
+pub(crate) fn origin_notes(via: &[Origin]) -> Vec<Note> {
+    via.iter()
+        .skip(1)
+        .map(|o| Note {
+            span: Span::point(Loc::new(o.file.as_str(), o.line, o.col)),
+            message: o.what.clone(),
+        })
+        .collect()
 }

@@ -8,16 +8,21 @@
 //! - `paths`: statements that split a path in two or three (conditional acquires,
 //!   `IS_ERR` tests, fault-result tests);
 //! - `vma`: VMA provenance (a VMA's fields, pointers derived from it, its uses);
-//! - `calls`: the call transfer function, one file per category of rules data.
+//! - `calls`: the call transfer function, one file per category of rules data;
+//! - `entry`: what the function holds at entry when the code says how the kernel calls it;
+//! - `requirements`: locks a call needs held (and in which mode): checked against the
+//!   path's state, or, when the entry state is unknown, passed on to the callers.
 
 mod calls;
+mod entry;
 mod events;
 mod paths;
 mod refine;
+mod requirements;
 mod value;
 mod vma;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use mmlint_cfg::{Body, EdgeKind, Inst, Terminator};
@@ -25,11 +30,12 @@ use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, Resu
 use mmlint_ir::{Callee, Expr, ExprKind, Function, Span, UnOp, VarId};
 use mmlint_rules::ApiDb;
 
-use crate::state::{LockKey, Place, Prov, Sign, State, Status};
-use crate::summary::{self, Exit, Lookup};
+use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
+use crate::summary::{self, Exit, Lookup, Origin};
 use crate::MAX_DISJUNCTS;
 
 use calls::{DropSplit, SummarySplit};
+pub use entry::EntryState;
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 use refine::{place_of, refine, restrict};
 use value::pure_key;
@@ -78,6 +84,7 @@ pub fn analyze(
     db: &ApiDb,
     noreturn: &BTreeSet<String>,
     summaries: Lookup<'_>,
+    entry: Option<&EntryState>,
 ) -> FnFacts {
     let analysis = LockVma {
         body,
@@ -92,8 +99,9 @@ pub fn analyze(
         retake_split: None,
         summary_split: None,
         param_uses: 0,
-        needs: BTreeSet::new(),
+        needs: BTreeMap::new(),
         exits: Vec::new(),
+        entry,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -104,7 +112,7 @@ pub fn analyze(
     let mut events = std::mem::take(&mut a.events);
     let mut seen = std::collections::HashSet::new();
     events.retain(|e| seen.insert(format!("{e:?}")));
-    let needs = a.needs.iter().filter_map(|k| a.path_of(k)).collect();
+    let needs = a.summary_needs();
     let uses = (0..body.func.params.len().min(64))
         .filter(|i| a.param_uses & (1 << i) != 0)
         .collect();
@@ -116,6 +124,7 @@ pub fn analyze(
         events,
         converged: results.converged,
         summary,
+        entry: entry.cloned(),
     }
 }
 
@@ -201,10 +210,13 @@ struct LockVma<'a> {
     summary_split: Option<SummarySplit>,
     /// Parameters (bits) whose VMA this function reads.
     param_uses: u64,
-    /// Locks this function expects held at entry.
-    needs: BTreeSet<LockKey>,
+    /// Locks this function expects held at entry: the mode, and where the requirement
+    /// comes from.
+    needs: BTreeMap<LockKey, (HoldMode, Vec<Origin>)>,
     /// The states at `return`, recorded in the final pass.
     exits: Vec<Exit>,
+    /// What the function holds at entry, when the code says how the kernel calls it.
+    entry: Option<&'a EntryState>,
 }
 
 impl<'a> LockVma<'a> {
@@ -337,6 +349,7 @@ impl Analysis for LockVma<'_> {
                 );
             }
         }
+        self.entry_locks(&mut st);
         state.insert(st);
     }
 

@@ -10,7 +10,7 @@ use super::super::value::Val;
 use super::super::{Event, GupCall, LockVma};
 use super::droppers::{DropSplit, Flag};
 use super::out_place;
-use crate::state::{Prov, Sign, State, Status};
+use crate::state::{HoldMode, Prov, Sign, State, Status};
 
 impl LockVma<'_> {
     pub(crate) fn gup_call(
@@ -53,7 +53,7 @@ impl LockVma<'_> {
         if let Some((key, display)) = &lock {
             st.lock_mut(key, display);
             if !locked_nonnull && !g.takes_lock {
-                self.needs_lock(st, key, display, e, name);
+                self.needs_lock(st, key, display, e, name, HoldMode::Read);
             }
             if g.takes_lock {
                 let l = &st.locks[key];

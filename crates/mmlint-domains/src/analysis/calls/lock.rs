@@ -68,13 +68,8 @@ impl LockVma<'_> {
                 }
             }
             LockAction::Assert => {
-                if st
-                    .locks
-                    .get(&key)
-                    .is_none_or(|l| l.status == Status::Unknown)
-                {
-                    self.needs.insert(key.clone());
-                }
+                st.lock_mut(&key, &display);
+                self.needs_lock(st, &key, &display, e, &l.name, hold(l.mode));
                 let lk = st.lock_mut(&key, &display);
                 match (&lk.status, l.mode) {
                     (Status::Unknown | Status::Maybe, Mode::Write) => {

@@ -7,7 +7,7 @@ use mmlint_rules::VmaSource;
 use super::super::value::Val;
 use super::super::LockVma;
 use super::droppers::{DropSplit, Flag};
-use crate::state::{Prov, Sign, State};
+use crate::state::{HoldMode, Prov, Sign, State};
 
 // Older kernels reused some names with other types (`int expand_stack(vma, addr)`
 // before 6.1.37): only a call returning a VMA is a VMA source.
@@ -62,7 +62,7 @@ impl LockVma<'_> {
                 ..Val::default()
             };
         }
-        self.needs_lock(st, &key, &display, e, name);
+        self.needs_lock(st, &key, &display, e, name, HoldMode::Read);
         let prov = self.new_vma(st, &key, &e.span, name);
         for &i in &src.out_args {
             if let Some(out) = vals.get(i).and_then(|v| v.addr_of) {
