@@ -82,7 +82,7 @@ impl LockVma<'_> {
             };
         }
         if let Some(p) = self.db.pin(name) {
-            return self.pin_call(st, p, &vals);
+            return self.pin_call(st, p, args, &vals);
         }
         if let Some(w) = self.db.needs_write.get(name) {
             self.write_needed(st, e, name, w.vma_arg, args, &vals);
