@@ -45,6 +45,8 @@ impl LockVma<'_> {
                     acquired_at: lk.acquired_at.clone(),
                     acquired_by: lk.acquired_by.clone(),
                 }));
+                let before = st.lock_mut(&key, &display).clone();
+                self.release_ties_vma_params(st, &key, &before, &e.span);
                 let lk = st.lock_mut(&key, &display);
                 lk.status = Status::Released(e.span.clone());
                 st.kill_vmas_of(&key, &e.span);
@@ -135,3 +137,4 @@ impl LockVma<'_> {
             .map(|(k, l)| (k.clone(), l.display.clone()))
     }
 }
+
