@@ -13,7 +13,9 @@ mod analysis;
 mod state;
 pub mod summary;
 
-pub use analysis::{analyze, is_relevant, EntryState, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
+pub use analysis::{
+    analyze, is_relevant, EntryState, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse,
+};
 pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
 pub use summary::{Lookup, Summaries, Summary};
 

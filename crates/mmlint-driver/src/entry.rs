@@ -30,10 +30,7 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
                 EntryState {
                     holds,
                     at: i.span.clone(),
-                    why: format!(
-                        "{} is {}.{} of '{}'",
-                        i.function, i.record, i.field, i.var
-                    ),
+                    why: format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var),
                 },
             );
         }
@@ -45,12 +42,13 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
                 EntryState {
                     holds,
                     at: f.span.clone(),
-                    why: format!("{} is a body named {prefix}* by the kernel's macros", f.name),
+                    why: format!(
+                        "{} is a body named {prefix}* by the kernel's macros",
+                        f.name
+                    ),
                 },
             );
         }
     }
-    out.into_iter()
-        .filter_map(|(n, e)| Some((n, e?)))
-        .collect()
+    out.into_iter().filter_map(|(n, e)| Some((n, e?))).collect()
 }

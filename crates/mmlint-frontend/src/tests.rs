@@ -1283,7 +1283,14 @@ fn designated_initializers_name_the_functions_they_store() {
     let got: Vec<(String, String, String, String)> = tu
         .field_inits
         .iter()
-        .map(|i| (i.record.clone(), i.field.clone(), i.function.clone(), i.var.clone()))
+        .map(|i| {
+            (
+                i.record.clone(),
+                i.field.clone(),
+                i.function.clone(),
+                i.var.clone(),
+            )
+        })
         .collect();
     let row = |r: &str, f: &str, n: &str, v: &str| (r.into(), f.into(), n.into(), v.into());
     assert_eq!(

@@ -337,7 +337,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "rules/errors.toml",
         include_str!("../../../rules/errors.toml"),
     ),
-    ("rules/entry.toml", include_str!("../../../rules/entry.toml")),
+    (
+        "rules/entry.toml",
+        include_str!("../../../rules/entry.toml"),
+    ),
     (
         "rules/droppers.toml",
         include_str!("../../../rules/droppers.toml"),

@@ -81,7 +81,7 @@ impl Check for MmapLockModeMismatch {
                     "{call}() needs mmap_lock of '{lock_display}' held for write, but it is held for read"
                 );
                 let mut notes = Vec::new();
-                if let Some(n) = read_hold_note(cx, lock_display) {
+                if let Some(n) = read_hold_note(cx) {
                     notes.push(n);
                 }
                 notes.extend(super::vma_without_mmap_lock::origin_notes(via));
@@ -115,7 +115,7 @@ impl Check for MmapLockModeMismatch {
 
 /// Where the read hold comes from: the entry state (a callback the kernel calls under the
 /// read lock).
-fn read_hold_note(cx: &FnCx<'_>, _lock: &str) -> Option<Note> {
+fn read_hold_note(cx: &FnCx<'_>) -> Option<Note> {
     let entry = cx
         .facts
         .entry
@@ -123,6 +123,9 @@ fn read_hold_note(cx: &FnCx<'_>, _lock: &str) -> Option<Note> {
         .filter(|e| e.holds == mmlint_rules::Holds::Read)?;
     Some(Note {
         span: entry.at.clone(),
-        message: format!("{}: the kernel calls it with mmap_lock held for read", entry.why),
+        message: format!(
+            "{}: the kernel calls it with mmap_lock held for read",
+            entry.why
+        ),
     })
 }

@@ -97,10 +97,7 @@ impl Check for VmaWithoutMmapLock {
                 Status::Unknown => match &cx.facts.entry {
                     Some(entry) => Note {
                         span: entry.at.clone(),
-                        message: format!(
-                            "{}: the kernel calls it without mmap_lock",
-                            entry.why
-                        ),
+                        message: format!("{}: the kernel calls it without mmap_lock", entry.why),
                     },
                     None => continue,
                 },

@@ -2,8 +2,8 @@
 
 use mmlint_ir::Span;
 
-use crate::state::{HoldMode, LockKey, Prov, Sign, Status};
 use super::EntryState;
+use crate::state::{HoldMode, LockKey, Prov, Sign, Status};
 use crate::summary::{Origin, Summary};
 
 /// A VMA (or derived pointer) dereferenced or passed to a call.

@@ -74,7 +74,10 @@ impl LockVma<'_> {
         name: &str,
         mode: HoldMode,
     ) {
-        let what = format!("{name}() needs the mmap_lock of '{display}' held{}", mode_words(mode));
+        let what = format!(
+            "{name}() needs the mmap_lock of '{display}' held{}",
+            mode_words(mode)
+        );
         let via = vec![self.origin_at(e, what)];
         self.require(st, key, display, e, name, mode, via);
     }

@@ -118,7 +118,12 @@ fn flag_bits_after(
         _ if is_constant_flags(rhs) => {
             let mut names = Vec::new();
             const_names(rhs, &mut names);
-            Some(names.iter().map(|n| std::sync::Arc::from(n.as_str())).collect())
+            Some(
+                names
+                    .iter()
+                    .map(|n| std::sync::Arc::from(n.as_str()))
+                    .collect(),
+            )
         }
         ExprKind::Local(w) => st.flag_bits.get(w).cloned(),
         _ => None,

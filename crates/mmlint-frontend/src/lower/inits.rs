@@ -68,7 +68,8 @@ fn strip(mut c: CXCursor) -> CXCursor {
         let wrapper = matches!(
             k,
             CXCursor_UnexposedExpr | CXCursor_ParenExpr | CXCursor_CStyleCastExpr
-        ) || (k == CXCursor_UnaryOperator && cx::unary_op(c) == CXUnaryOperator_AddrOf);
+        ) || (k == CXCursor_UnaryOperator
+            && cx::unary_op(c) == CXUnaryOperator_AddrOf);
         match kids.last() {
             Some(&inner) if wrapper && cx::kind(inner) != CXCursor_MemberRef => c = inner,
             _ => return c,

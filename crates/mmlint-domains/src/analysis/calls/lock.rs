@@ -137,4 +137,3 @@ impl LockVma<'_> {
             .map(|(k, l)| (k.clone(), l.display.clone()))
     }
 }
-
