@@ -14,7 +14,8 @@ mod state;
 pub mod summary;
 
 pub use analysis::{
-    analyze, is_relevant, Callees, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse,
+    analyze, is_relevant, Callees, EntryState, Event, FnFacts, GupCall, HeldLock, ReleaseEvent,
+    VmaUse,
 };
 pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
 pub use summary::{Lookup, Summaries, Summary};

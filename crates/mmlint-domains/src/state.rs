@@ -167,6 +167,9 @@ pub struct State {
     /// Pointer parameters (bit = parameter index, first 64) whose pointee this function
     /// may have written: the others still hold the caller's value on return.
     pub out_written: u64,
+    /// Locals built from named constant flags only (`flags = A; flags |= B;`): the names
+    /// they may hold. Absent: anything.
+    pub flag_bits: BTreeMap<VarId, std::collections::BTreeSet<Arc<str>>>,
 }
 
 /// Outcomes of `handle_mm_fault()` a result local can stand for.
@@ -191,6 +194,7 @@ impl State {
         self.conds.retain(|_, (_, vars)| !vars.contains(&v));
         self.fault_tags.remove(&Place::Var(v));
         self.fault_tags.remove(&Place::Deref(v));
+        self.flag_bits.remove(&v);
     }
 
     /// The lock's state, creating the entry state the first time a lock is named.
@@ -310,6 +314,10 @@ impl JoinSemiLattice for State {
             *a |= *b;
             Some(())
         });
+        changed |= join_maps(&mut self.flag_bits, &other.flag_bits, |a, b| {
+            a.extend(b.iter().cloned());
+            Some(())
+        });
         if self.out_written | other.out_written != self.out_written {
             self.out_written |= other.out_written;
             changed = true;
@@ -361,6 +369,10 @@ impl Subsumes for State {
                 .conds
                 .iter()
                 .all(|(k, s)| other.conds.get(k) == Some(s))
+            && self
+                .flag_bits
+                .iter()
+                .all(|(k, s)| other.flag_bits.get(k).is_some_and(|o| o.is_subset(s)))
     }
 
     /// Paths that agree on every lock's status and on which VMAs dangle are joined first:

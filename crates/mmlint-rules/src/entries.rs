@@ -192,6 +192,25 @@ pub struct ReleasedWhenFalse {
     pub until: Option<KernelVersion>,
 }
 
+/// A call that needs the mmap_lock held for write: of its VMA argument's mm
+/// (`vm_flags_set()`, 6.3+; `expand_stack_locked()`) or of its mm argument
+/// (`find_extend_vma_locked()`). Exactly one of `vma_arg` and `mm_arg`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsWrite {
+    pub name: String,
+    #[serde(default)]
+    pub vma_arg: Option<usize>,
+    #[serde(default)]
+    pub mm_arg: Option<usize>,
+    /// First kernel this entry describes (inclusive).
+    #[serde(default)]
+    pub since: Option<KernelVersion>,
+    /// First kernel it no longer describes (exclusive).
+    #[serde(default)]
+    pub until: Option<KernelVersion>,
+}
+
 /// A function whose mm argument no other task can reach any more (`exit_mmap()`: the last
 /// `mm_users` reference is gone): dropping and re-taking its lock does not end the life of
 /// its VMAs, because nobody else can unmap them.

@@ -9,6 +9,7 @@
 //! declared arity, names are unique per (name, arity), enums are known words.
 
 mod entries;
+mod entry;
 mod select;
 mod shapes;
 mod version;
@@ -22,6 +23,7 @@ use serde::Deserialize;
 
 use entries::NameEntry;
 pub use entries::*;
+pub use entry::{EntryPoint, EntryTable, Holds};
 pub use select::Role;
 use select::{Entry, Records, Stored};
 use shapes::Named;
@@ -75,6 +77,10 @@ struct RulesFile {
     stable_calls: Vec<NameEntry>,
     #[serde(default)]
     exclusive_mm: Vec<ExclusiveMm>,
+    #[serde(default)]
+    entry_point: Vec<EntryPoint>,
+    #[serde(default)]
+    needs_write: Vec<NeedsWrite>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -122,6 +128,8 @@ pub struct ApiDb {
     /// The `--rules-dir` layer being added (0: built in).
     layer: u32,
     names: NameLists,
+    /// What functions hold at entry, by how the kernel calls them.
+    entry_points: EntryTable,
     is_err: Table<IsErr>,
     fault_handlers: Table<FaultHandler>,
     fault_tests: Table<FaultTest>,
@@ -131,6 +139,8 @@ pub struct ApiDb {
     vma_sources: Table<VmaSource>,
     pins: Table<Pin>,
     exclusive_mm: Table<ExclusiveMm>,
+    /// Calls that need the mmap_lock held for write (`vm_flags_set`, stack expansion).
+    needs_write: Table<NeedsWrite>,
     gup: HashMap<(String, usize), Vec<Stored<GupFn>>>,
 }
 
@@ -156,6 +166,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/errors.toml",
         include_str!("../../../rules/errors.toml"),
+    ),
+    (
+        "rules/entry.toml",
+        include_str!("../../../rules/entry.toml"),
     ),
     (
         "rules/droppers.toml",
@@ -346,6 +360,25 @@ impl ApiDb {
                 .push_entry(x, layer, "exclusive_mm")
                 .map_err(&err)?;
         }
+        for n in parsed.needs_write {
+            check_name(&n.name).map_err(&err)?;
+            if n.vma_arg.is_some() == n.mm_arg.is_some() {
+                return Err(err(format!(
+                    "needs_write '{}': give exactly one of vma_arg and mm_arg",
+                    n.name
+                )));
+            }
+            let name = n.name.clone();
+            self.needs_write
+                .entry(name)
+                .or_default()
+                .push_entry(n, layer, "needs_write")
+                .map_err(&err)?;
+        }
+        for e in parsed.entry_point {
+            e.check().map_err(&err)?;
+            self.entry_points.add(e);
+        }
         for f in &parsed.vma_field {
             range_of(f.since, f.until)
                 .check()
@@ -487,6 +520,23 @@ impl ApiDb {
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.lookup(&self.is_err, name, None)
     }
+    /// The write requirement of a call to `name` (`vm_flags_set`, `find_extend_vma_locked`).
+    pub fn needs_write_at(&self, name: &str, decl: Option<&[Ty]>) -> Option<&NeedsWrite> {
+        self.lookup(&self.needs_write, name, decl)
+    }
+    /// The entry state of a function stored in `record.field` (`file_operations.mmap`).
+    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<Holds> {
+        self.entry_points.for_field(self.version, record, field)
+    }
+    /// The entry state of a function by the name the kernel's macros give it:
+    /// (prefix, holds).
+    pub fn entry_for_name(&self, name: &str) -> Option<(&str, Holds)> {
+        self.entry_points.for_name(self.version, name)
+    }
+    /// Whether any entry-point row applies to the selected kernel.
+    pub fn has_entry_points(&self) -> bool {
+        self.entry_points.any_in(self.version)
+    }
     /// The mm argument of a function that owns its mm alone (`exit_mmap`).
     pub fn exclusive_mm(&self, name: &str) -> Option<&ExclusiveMm> {
         self.lookup(&self.exclusive_mm, name, None)
@@ -519,6 +569,7 @@ impl ApiDb {
         let mut w: Vec<String> = self
             .names_in(&self.locks)
             .chain(self.names_in(&self.vma_sources))
+            .chain(self.names_in(&self.needs_write))
             .chain(
                 self.gup
                     .iter()
@@ -552,6 +603,10 @@ impl ApiDb {
             .is_some_and(|l| select::any_in(l, self.version))
             || self
                 .vma_sources
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .needs_write
                 .get(name)
                 .is_some_and(|l| select::any_in(l, self.version))
             || self
@@ -644,6 +699,18 @@ impl ApiDb {
             format!("mm = argument {}", x.mm_arg)
         });
         add(self, &mut out, "pin", &self.pins, |_| String::new());
+        add(
+            self,
+            &mut out,
+            "needs_write",
+            &self.needs_write,
+            |n| match (n.vma_arg, n.mm_arg) {
+                (Some(i), _) => format!("mm of VMA argument {i}, for write"),
+                (_, Some(i)) => format!("mm argument {i}, for write"),
+                _ => String::new(),
+            },
+        );
+        out.extend(self.entry_points.describe(self.version));
         out.sort();
         out
     }

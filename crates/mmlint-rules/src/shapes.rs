@@ -4,8 +4,8 @@
 use crate::select::{Entry, Role};
 use crate::version::VersionRange;
 use crate::{
-    ExclusiveMm, FaultHandler, FaultTest, GupFn, IsErr, LockAction, LockFn, LockKind, Pin,
-    ReleasedWhenFalse, RetakeFlag, VmaSource,
+    ExclusiveMm, FaultHandler, FaultTest, GupFn, IsErr, LockAction, LockFn, LockKind, NeedsWrite,
+    Pin, ReleasedWhenFalse, RetakeFlag, VmaSource,
 };
 
 pub trait Named {
@@ -40,7 +40,8 @@ ranged!(
     RetakeFlag,
     ReleasedWhenFalse,
     IsErr,
-    ExclusiveMm
+    ExclusiveMm,
+    NeedsWrite
 );
 
 impl Entry for LockFn {
@@ -159,6 +160,20 @@ impl Entry for ExclusiveMm {
     /// Reports less than no entry at all: it only silences.
     fn weight(&self) -> u32 {
         0
+    }
+}
+
+impl Entry for NeedsWrite {
+    fn range(&self) -> VersionRange {
+        NeedsWrite::range(self)
+    }
+    fn roles(&self) -> Vec<(usize, Role)> {
+        let mut r: Vec<(usize, Role)> = self.vma_arg.map(|i| (i, Role::Vma)).into_iter().collect();
+        r.extend(self.mm_arg.map(|i| (i, Role::Mm)));
+        r
+    }
+    fn weight(&self) -> u32 {
+        1
     }
 }
 

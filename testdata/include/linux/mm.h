@@ -129,6 +129,8 @@ struct vm_area_struct *find_extend_vma(struct mm_struct *, unsigned long addr);
 /* 6.1.37+: called with the read lock held; returns NULL with the lock dropped on failure */
 struct vm_area_struct *expand_stack(struct mm_struct * mm, unsigned long addr);
 int expand_stack_locked(struct vm_area_struct *vma, unsigned long address);
+/* 6.1.37+: stack expansion with the mmap_lock held for write */
+struct vm_area_struct *find_extend_vma_locked(struct mm_struct *, unsigned long addr);
 /* 6.1.37+ (mm/memory.c): returns NULL without the lock, or a VMA with it read-held */
 struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm,
 		unsigned long address, struct pt_regs *regs);
@@ -297,6 +299,10 @@ int pin_user_pages_fast(unsigned long start, int nr_pages,
 
 /* A static inline over page->flags without NODE_NOT_IN_PAGE_FLAGS: a prototype here. */
 int page_to_nid(const struct page *page);
+
+/* 6.3+: assert the mmap_lock held for write (via vma_start_write()); prototypes here. */
+void vm_flags_set(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags);
 
 /* put_page() is a static inline over folio_put() in 6.1: a prototype here. */
 void put_page(struct page *page);

@@ -93,3 +93,13 @@ unsigned long missed_use_after_vma_end_read(struct mm_struct *mm, unsigned long 
 	vma_end_read(vma);
 	return vma->vm_start;	/* may be freed, not reported */
 }
+
+/* fp: the VMA is of another process's mm (a remote lookup by the caller), and the lock
+ * released is current->mm's: mmlint takes the parameter to be current->mm's VMA. */
+unsigned long fp_remote_vma_param_after_current_mm_release(struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	mmap_read_unlock(get_current()->mm);
+	return vma->vm_end - start; // expect: dangling-vma
+}

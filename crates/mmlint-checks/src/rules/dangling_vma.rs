@@ -60,6 +60,12 @@
 //!   (`missed_callee_releases_on_some_paths`).
 //! - Per-VMA locks (6.4+: `lock_vma_under_rcu()`, `vma_end_read()`) are not modelled
 //!   (`missed_use_after_vma_end_read`).
+//! - A function that releases `current->mm`'s lock without having taken it, and has VMA
+//!   parameters whose mm it never names, takes those VMAs to be `current->mm`'s
+//!   (`param.c`, `bad_param_after_current_mm_release`): the caller looked them up in its
+//!   own mm. A VMA of another process passed in is then reported although the lock
+//!   released is not its own (`fp_remote_vma_param_after_current_mm_release`). A lock
+//!   operation on the VMA's own mm (`vma->vm_mm`) earlier on the path turns this off.
 //! - mmlint cannot know that nobody else can unmap: `exit_mmap()` runs when the mm has no
 //!   users left, and its uses of the first VMA after `mmap_read_unlock()` are reported
 //!   although they are safe (docs/triage/linux-6.1.md, reports 3–6). Suppress such a

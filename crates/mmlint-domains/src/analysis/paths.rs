@@ -119,7 +119,8 @@ impl<'a> LockVma<'a> {
                 match ca.lock.failure_asserts {
                     // A trylock used as an assertion: its failure says the lock is held.
                     Some(mode) if self.probes.contains(&ca.call.span.start) => {
-                        self.assert_held(&mut fail, &key, &display, mode);
+                        let name = ca.lock.name.clone();
+                        self.assert_held(&mut fail, &key, &display, ca.call, &name, mode);
                     }
                     _ => {
                         fail.lock_mut(&key, &display).status =

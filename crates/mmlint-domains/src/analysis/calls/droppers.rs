@@ -63,6 +63,14 @@ impl LockVma<'_> {
                 const_names(flags, &mut names);
                 names.iter().any(|n| n == allow)
             }
+            // A local built from named flags on every path: may it hold the flag?
+            (Some(flags), Some(allow)) => match &flags.strip_casts().kind {
+                ExprKind::Local(v) => st
+                    .flag_bits
+                    .get(v)
+                    .is_none_or(|bits| bits.iter().any(|n| &**n == allow.as_str())),
+                _ => true,
+            },
             _ => true,
         };
         if let Some(p) = vals.get(i).and_then(|v| v.prov.clone()) {

@@ -206,11 +206,8 @@ impl LockVma<'_> {
                 }
             }
         }
-        for path in &sum.needs_lock {
-            if let Some((key, display)) = self.resolve_path(st, path, args, vals) {
-                st.lock_mut(&key, &display);
-                self.needs_lock(st, &key, &display, e, name);
-            }
+        for need in &sum.needs_lock {
+            self.callee_needs(st, e, name, need, args, vals);
         }
         // The caller's places the callee may write, and what they held before the call.
         let mut places: Vec<(usize, Place, Sign)> = Vec::new();

@@ -50,6 +50,8 @@ impl LockVma<'_> {
                     acquired_at: lk.acquired_at.clone(),
                     acquired_by: lk.acquired_by.clone(),
                 }));
+                let before = st.lock_mut(&key, &display).clone();
+                self.release_ties_vma_params(st, &key, &before, &e.span);
                 let lk = st.lock_mut(&key, &display);
                 lk.status = Status::Released(e.span.clone());
                 if self.release_kills(&key) {
@@ -74,22 +76,25 @@ impl LockVma<'_> {
                     lk.status = Status::Maybe;
                 }
             }
-            LockAction::Assert => self.assert_held(st, &key, &display, l.mode),
+            LockAction::Assert => self.assert_held(st, &key, &display, e, &l.name, l.mode),
         }
         Val::default()
     }
 
     /// An assertion that `key` is held in `mode` (`mmap_assert_locked`, a failed trylock
     /// used as an assertion): from then on it is, and a lock this function never touched
-    /// is one its callers must hold.
-    pub(crate) fn assert_held(&mut self, st: &mut State, key: &LockKey, display: &str, mode: Mode) {
-        if st
-            .locks
-            .get(key)
-            .is_none_or(|l| l.status == Status::Unknown)
-        {
-            self.needs.insert(key.clone());
-        }
+    /// is a requirement its callers must meet (in that mode, with the assertion as origin).
+    pub(crate) fn assert_held(
+        &mut self,
+        st: &mut State,
+        key: &LockKey,
+        display: &str,
+        e: &Expr,
+        name: &str,
+        mode: Mode,
+    ) {
+        st.lock_mut(key, display);
+        self.needs_lock(st, key, display, e, name, hold(mode));
         let lk = st.lock_mut(key, display);
         match (&lk.status, mode) {
             (Status::Unknown | Status::Maybe, Mode::Write) => {

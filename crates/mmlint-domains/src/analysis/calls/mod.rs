@@ -19,8 +19,8 @@ mod vma_source;
 use mmlint_ir::{Callee, Expr, ExprKind, VarId};
 
 use super::value::Val;
-use super::{Event, LockVma};
-use crate::state::{LockKey, Place, Sign, State, Status};
+use super::LockVma;
+use crate::state::{Place, Sign, State};
 
 pub(crate) use droppers::{fault_outcomes, retake_outcomes, DropSplit};
 pub(crate) use learned::SummarySplit;
@@ -84,7 +84,10 @@ impl LockVma<'_> {
             };
         }
         if let Some(p) = self.db.pin(name) {
-            return self.pin_call(st, p, &vals);
+            return self.pin_call(st, p, args, &vals);
+        }
+        if let Some(w) = self.db.needs_write_at(name, decl) {
+            self.write_needed(st, e, name, w, args, &vals);
         }
         if let Some(sum) = summary {
             return self.summary_call(st, e, name, &sum, args, &vals, &before);
@@ -132,32 +135,6 @@ impl LockVma<'_> {
                     st.vmas.insert(out, fresh);
                 }
             }
-        }
-    }
-
-    pub(crate) fn needs_lock(
-        &mut self,
-        st: &State,
-        key: &LockKey,
-        display: &str,
-        e: &Expr,
-        name: &str,
-    ) {
-        let status = st
-            .locks
-            .get(key)
-            .map(|l| l.status.clone())
-            .unwrap_or(Status::Unknown);
-        if status == Status::Unknown {
-            self.needs.insert(key.clone());
-        }
-        if matches!(status, Status::Released(_) | Status::AcquireFailed(_)) {
-            self.emit(Event::NeedsLock {
-                at: e.span.clone(),
-                call: name.to_string(),
-                lock_display: display.to_string(),
-                status,
-            });
         }
     }
 }
