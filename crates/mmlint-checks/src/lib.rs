@@ -78,6 +78,8 @@ pub fn registry() -> &'static [&'static dyn Check] {
         &vma_without_mmap_lock::VmaWithoutMmapLock,
         &mmap_lock_leak::MmapLockLeak,
         &mmap_lock_unbalanced_unlock::MmapLockUnbalancedUnlock,
+        &vma_lock_leak::VmaLockLeak,
+        &vma_lock_unbalanced_unlock::VmaLockUnbalancedUnlock,
         &mmap_lock_mode_mismatch::MmapLockModeMismatch,
         &gup_while_mmap_locked::GupWhileMmapLocked,
         &gup_vmas_migration::GupVmasMigration,

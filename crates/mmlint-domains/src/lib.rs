@@ -14,7 +14,9 @@ mod state;
 pub mod summary;
 
 pub use analysis::{analyze, is_relevant, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
-pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
+pub use state::{
+    is_vma_lock, FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status,
+};
 pub use summary::{Lookup, Summaries, Summary};
 
 /// At most this many states per program point before they are joined.

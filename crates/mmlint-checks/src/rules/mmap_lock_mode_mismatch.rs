@@ -35,7 +35,7 @@
 //!   (`missed_read_unlock_after_other_file_write_lock`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, HoldMode, Status};
+use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -63,6 +63,9 @@ impl Check for MmapLockModeMismatch {
     fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
         for e in &cx.facts.events {
             let Event::Release(r) = e else { continue };
+            if is_vma_lock(&r.key) {
+                continue;
+            }
             // Only a hold this function took has a known mode (an assertion may not say).
             let (Status::Held(held), Some(at)) = (&r.before, &r.acquired_at) else {
                 continue;

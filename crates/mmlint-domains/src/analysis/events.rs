@@ -21,6 +21,8 @@ pub struct VmaUse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseEvent {
     pub at: Span,
+    /// The lock released (see [`crate::is_vma_lock`]).
+    pub key: LockKey,
     pub call: String,
     pub lock_display: String,
     pub mode: HoldMode,

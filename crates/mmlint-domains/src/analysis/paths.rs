@@ -3,7 +3,7 @@
 //! result (`fault_signal_pending`).
 
 use mmlint_ir::{Expr, ExprKind, UnOp, VarId};
-use mmlint_rules::{LockAction, LockFn, SucceedsWhen};
+use mmlint_rules::{LockAction, LockFn, LockKind, SucceedsWhen};
 
 use super::calls::hold;
 use super::refine::{place_of, restrict};
@@ -91,6 +91,13 @@ impl<'a> LockVma<'a> {
             l.acquired_at = Some(ca.call.span.clone());
             l.acquired_by = Some(text);
             fail.lock_mut(&key, &display).status = Status::AcquireFailed(ca.call.span.clone());
+            if ca.lock.lock_kind == LockKind::VmaLock {
+                if let ExprKind::Call { args: a, .. } = &ca.call.kind {
+                    if let Some(arg) = a.get(ca.lock.lock_arg) {
+                        self.bind_to_vma_lock(&mut ok, arg, &key, ca.call);
+                    }
+                }
+            }
         }
         if let Some(v) = ca.target {
             let s_ok = self.sign_with_call(ca.rhs, ca.call, ok_sign);

@@ -326,6 +326,7 @@ impl LockVma<'_> {
                 Effect::Release => {
                     self.emit(Event::Release(ReleaseEvent {
                         at: sp.at.clone(),
+                        key: key.clone(),
                         call: sp.call.clone(),
                         lock_display: before.display.clone(),
                         mode: match before.status {

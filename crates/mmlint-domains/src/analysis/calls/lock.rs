@@ -6,7 +6,9 @@ use mmlint_rules::{LockAction, LockFn, LockKind, Mode};
 
 use super::super::value::Val;
 use super::super::{Event, LockVma, ReleaseEvent};
-use crate::state::{HoldMode, LockKey, State, Status};
+use std::sync::Arc;
+
+use crate::state::{is_vma_lock, HoldMode, LockKey, State, Status, VMA_LOCK_PREFIX};
 
 pub(crate) fn hold(mode: Mode) -> HoldMode {
     match mode {
@@ -38,6 +40,7 @@ impl LockVma<'_> {
                 let lk = st.lock_mut(&key, &display).clone();
                 self.emit(Event::Release(ReleaseEvent {
                     at: e.span.clone(),
+                    key: key.clone(),
                     call: text,
                     lock_display: lk.display.clone(),
                     mode: hold(l.mode),
@@ -112,6 +115,25 @@ impl LockVma<'_> {
                 .prov
                 .as_ref()
                 .map(|p| (p.lock.clone(), p.lock.to_string())),
+            LockKind::VmaLock => {
+                let ExprKind::Call { args: a, .. } = &call.kind else {
+                    return None;
+                };
+                Some(self.vma_lock_of(a.get(l.lock_arg)?, v.prov.as_ref()))
+            }
+            LockKind::MmVmaWrite => {
+                let (key, display) = v.lock.clone().or_else(|| {
+                    let ExprKind::Call { args: a, .. } = &call.kind else {
+                        return None;
+                    };
+                    Some(self.lock_named(a.get(l.lock_arg)?))
+                })?;
+                Some((
+                    Arc::from(format!("{VMA_LOCK_PREFIX}write:{key}").as_str()),
+                    display,
+                ))
+            }
+            LockKind::Fault => None,
         }
     }
 
@@ -127,6 +149,7 @@ impl LockVma<'_> {
         match (self.lock_of(l, call, args), l.lock_kind) {
             (Some(k), _) => Some(k),
             (None, LockKind::Vma) => self.held_lock(st),
+            (None, LockKind::Fault) => self.held_vma_lock(st).or_else(|| self.held_lock(st)),
             (None, _) => None,
         }
     }
@@ -136,7 +159,7 @@ impl LockVma<'_> {
     pub(crate) fn held_lock(&self, st: &State) -> Option<(LockKey, String)> {
         st.locks
             .iter()
-            .find(|(_, l)| matches!(l.status, Status::Held(_)))
+            .find(|(k, l)| matches!(l.status, Status::Held(_)) && !is_vma_lock(k))
             .map(|(k, l)| (k.clone(), l.display.clone()))
     }
 }

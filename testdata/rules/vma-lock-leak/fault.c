@@ -1,0 +1,77 @@
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+bool access_error(unsigned long error_code, struct vm_area_struct *vma);
+
+/* The access-error path returns with the VMA lock held; the others release it. */
+int bad_access_error_leaks(struct mm_struct *mm, unsigned long address,
+			   unsigned long error_code, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma;
+	vm_fault_t fault;
+
+	vma = lock_vma_under_rcu(mm, address);
+	if (!vma)
+		return -EAGAIN;
+	if (access_error(error_code, vma))
+		return -EFAULT; // expect: vma-lock-leak
+	fault = handle_mm_fault(vma, address, FAULT_FLAG_VMA_LOCK, regs);
+	if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+		vma_end_read(vma);
+	return 0;
+}
+
+int ok_access_error_unlocks(struct mm_struct *mm, unsigned long address,
+			    unsigned long error_code, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma;
+	vm_fault_t fault;
+
+	vma = lock_vma_under_rcu(mm, address);
+	if (!vma)
+		return -EAGAIN;
+	if (access_error(error_code, vma)) {
+		vma_end_read(vma);
+		return -EFAULT;
+	}
+	fault = handle_mm_fault(vma, address, FAULT_FLAG_VMA_LOCK, regs);
+	if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+		vma_end_read(vma);
+	return 0;
+}
+
+/*
+ * Reduced from mm/userfaultfd.c uffd_lock_vma() (6.12): returns the VMA read-locked, or an
+ * error pointer without the lock. Returns that differ by class are a lock helper.
+ */
+struct vm_area_struct *ok_uffd_lock_vma(struct mm_struct *mm, unsigned long address)
+{
+	struct vm_area_struct *vma;
+
+	vma = lock_vma_under_rcu(mm, address);
+	if (vma) {
+		if (!vma->anon_vma) {
+			vma_end_read(vma);
+			return ERR_PTR(-ENOENT);
+		}
+		return vma;
+	}
+	return ERR_PTR(-EAGAIN);
+}
+
+/* The same helper with the release forgotten on its error path. */
+struct vm_area_struct *bad_uffd_lock_vma(struct mm_struct *mm, unsigned long address)
+{
+	struct vm_area_struct *vma;
+
+	vma = lock_vma_under_rcu(mm, address);
+	if (!vma)
+		return NULL;
+	if (!vma->anon_vma)
+		return ERR_PTR(-ENOENT); // expect: vma-lock-leak
+	if (vma->vm_flags & 1) {
+		vma_end_read(vma);
+		return ERR_PTR(-EINVAL);
+	}
+	return vma;
+}
