@@ -80,6 +80,7 @@ pub fn registry() -> &'static [&'static dyn Check] {
         &mmap_lock_unbalanced_unlock::MmapLockUnbalancedUnlock,
         &vma_lock_leak::VmaLockLeak,
         &vma_lock_unbalanced_unlock::VmaLockUnbalancedUnlock,
+        &vma_modified_without_write_lock::VmaModifiedWithoutWriteLock,
         &mmap_lock_mode_mismatch::MmapLockModeMismatch,
         &gup_while_mmap_locked::GupWhileMmapLocked,
         &gup_vmas_migration::GupVmasMigration,

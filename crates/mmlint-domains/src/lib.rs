@@ -13,7 +13,9 @@ mod analysis;
 mod state;
 pub mod summary;
 
-pub use analysis::{analyze, is_relevant, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
+pub use analysis::{
+    analyze, is_relevant, Event, FnFacts, GupCall, HeldLock, ReadHold, ReleaseEvent, VmaUse,
+};
 pub use state::{
     is_vma_lock, FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status,
 };

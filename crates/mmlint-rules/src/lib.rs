@@ -120,6 +120,15 @@ pub struct Pin {
     pub arg: usize,
 }
 
+/// A call that changes a VMA in the tree and so needs the mmap write lock (6.4+: it takes
+/// the VMA's write lock, `vm_flags_set()`, `vma_start_write()`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmaWrite {
+    pub name: String,
+    pub vma_arg: usize,
+}
+
 /// `handle_mm_fault()`: the result's retry/completed bits say the lock was released.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -273,6 +282,10 @@ struct RulesFile {
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
     #[serde(default)]
+    vma_write: Vec<VmaWrite>,
+    #[serde(default)]
+    vma_write_fields: Vec<String>,
+    #[serde(default)]
     stable_calls: Vec<String>,
 }
 
@@ -312,6 +325,10 @@ pub struct ApiDb {
     pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
+    /// VMA fields that only a holder of the mmap write lock (and, 6.4+, the VMA's write
+    /// lock) may store to.
+    pub vma_write_fields: Vec<String>,
+    vma_writes: HashMap<String, VmaWrite>,
     is_err: HashMap<String, IsErr>,
     fault_handlers: HashMap<String, FaultHandler>,
     fault_tests: HashMap<String, FaultTest>,
@@ -489,6 +506,11 @@ impl ApiDb {
             check_name(&f.name).map_err(&err)?;
             self.released_when_false.insert(f.name.clone(), f);
         }
+        for w in parsed.vma_write {
+            check_name(&w.name).map_err(&err)?;
+            self.vma_writes.insert(w.name.clone(), w);
+        }
+        self.vma_write_fields.extend(parsed.vma_write_fields);
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             self.is_err.insert(t.name.clone(), t);
@@ -577,6 +599,9 @@ impl ApiDb {
     pub fn released_when_false(&self, name: &str) -> Option<&ReleasedWhenFalse> {
         self.released_when_false.get(name)
     }
+    pub fn vma_write(&self, name: &str) -> Option<&VmaWrite> {
+        self.vma_writes.get(name)
+    }
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.is_err.get(name)
     }
@@ -601,6 +626,7 @@ impl ApiDb {
             .chain(self.fault_handlers.keys())
             .chain(self.retake_flags.keys())
             .chain(self.released_when_false.keys())
+            .chain(self.vma_writes.keys())
             .cloned()
             .collect();
         w.push(self.vma_record.clone());
@@ -619,6 +645,7 @@ impl ApiDb {
             || self.fault_handlers.contains_key(name)
             || self.retake_flags.contains_key(name)
             || self.released_when_false.contains_key(name)
+            || self.vma_writes.contains_key(name)
             || self.gup.keys().any(|(n, _)| n == name)
     }
 }

@@ -9,4 +9,5 @@ pub mod mmap_lock_mode_mismatch;
 pub mod mmap_lock_unbalanced_unlock;
 pub mod vma_lock_leak;
 pub mod vma_lock_unbalanced_unlock;
+pub mod vma_modified_without_write_lock;
 pub mod vma_without_mmap_lock;

@@ -67,6 +67,17 @@ pub enum Event {
         status: Status,
     },
     Gup(GupCall),
+    /// A VMA changed (`what`: a `vma_write` call or a store to a `vma_write_fields` field)
+    /// while only a read hold protects it.
+    VmaChangedUnderRead {
+        at: Span,
+        what: String,
+        vma: String,
+        lock_display: String,
+        hold: super::ReadHold,
+        held_at: Option<Span>,
+        held_by: Option<String>,
+    },
     /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`) made
     /// while this function holds it.
     TakesHeldLock {

@@ -8,6 +8,8 @@
 //! - `paths`: statements that split a path in two or three (conditional acquires,
 //!   `IS_ERR` tests, fault-result tests);
 //! - `vma`: VMA provenance (a VMA's fields, pointers derived from it, its uses);
+//! - `vma_write`: changes to a VMA (`vm_flags_set()`, stores to `vm_start` …) and the
+//!   hold they happen under;
 //! - `calls`: the call transfer function, one file per category of rules data.
 
 mod calls;
@@ -16,6 +18,7 @@ mod paths;
 mod refine;
 mod value;
 mod vma;
+mod vma_write;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -33,6 +36,7 @@ use calls::{DropSplit, SummarySplit};
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 use refine::{place_of, refine, restrict};
 use value::pure_key;
+pub use vma_write::ReadHold;
 
 /// True when the function touches anything the analysis tracks: a call the rules data
 /// knows, or a VMA-typed variable. Functions that do not are skipped.

@@ -86,6 +86,16 @@ impl LockVma<'_> {
                 ..Val::default()
             };
         }
+        if let Some(w) = self.db.vma_write(name) {
+            if let (Some(p), Some(a)) = (
+                vals.get(w.vma_arg).and_then(|v| v.prov.clone()),
+                args.get(w.vma_arg),
+            ) {
+                self.use_vma(st, &p, a);
+                self.vma_changed(st, &p, a, format!("{name}()"));
+            }
+            return Val::default();
+        }
         if let Some(p) = self.db.pin(name) {
             return self.pin_call(st, p, &vals);
         }
