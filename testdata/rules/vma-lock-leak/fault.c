@@ -75,3 +75,49 @@ struct vm_area_struct *bad_uffd_lock_vma(struct mm_struct *mm, unsigned long add
 	}
 	return vma;
 }
+
+/*
+ * Reduced from arch/x86/mm/fault.c (6.12): __bad_area() releases the lock the fault holds,
+ * the mmap_lock when given the mm, else the VMA lock. Its summary says so.
+ */
+static void ok_bad_area(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (mm)
+		mmap_read_unlock(mm);
+	else
+		vma_end_read(vma);
+}
+
+void ok_access_error_callee_unlocks(struct mm_struct *mm, unsigned long address,
+				    unsigned long error_code, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma;
+	vm_fault_t fault;
+
+	vma = lock_vma_under_rcu(mm, address);
+	if (!vma)
+		return;
+	if (access_error(error_code, vma)) {
+		ok_bad_area(NULL, vma);
+		return;
+	}
+	fault = handle_mm_fault(vma, address, FAULT_FLAG_VMA_LOCK, regs);
+	if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+		vma_end_read(vma);
+}
+
+/* The callee releases only a VMA lock, and the caller releases it again. */
+static void vma_unlock_helper(struct vm_area_struct *vma)
+{
+	vma_end_read(vma);
+}
+
+void bad_release_after_helper(struct mm_struct *mm, unsigned long address)
+{
+	struct vm_area_struct *vma = lock_vma_under_rcu(mm, address);
+
+	if (!vma)
+		return;
+	vma_unlock_helper(vma);
+	vma_end_read(vma); // expect: vma-lock-unbalanced-unlock
+}

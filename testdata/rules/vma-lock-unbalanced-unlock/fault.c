@@ -72,3 +72,4 @@ void ok_write_unlock_ends_vma_writes(struct mm_struct *mm, struct vm_area_struct
 	vma->vm_pgoff = 0;
 	mmap_write_unlock(mm);
 }
+

@@ -145,6 +145,10 @@ impl LockVma<'_> {
             LockPath::Global(g) => Some((Arc::from(g.as_str()), g.clone())),
             LockPath::Param { index, path } => {
                 let (arg, val) = (args.get(*index)?, vals.get(*index)?);
+                if path == crate::state::VMA_LOCK_FIELD {
+                    let p = val.prov.as_ref().filter(|p| !p.is_array)?;
+                    return Some(self.vma_lock_of(arg, Some(p)));
+                }
                 if path == "->vm_mm" {
                     if let Some(p) = val.prov.as_ref().filter(|p| !p.is_array) {
                         let display = st

@@ -23,6 +23,16 @@ impl LockVma<'_> {
         let Some((key, display)) = self.lock_of_or_held(st, l, e, vals) else {
             return Val::default();
         };
+        // The mmap_lock's own write unlock and downgrade end the VMA write locks: that is
+        // their job, not a premature end.
+        if l.lock_kind == LockKind::MmVmaWrite
+            && self
+                .db
+                .lock_fn(&self.body.func.name)
+                .is_some_and(|f| matches!(f.action, LockAction::Release | LockAction::Downgrade))
+        {
+            return Val::default();
+        }
         let text = self.text(e);
         match l.action {
             LockAction::Acquire => {

@@ -12,7 +12,9 @@ use mmlint_rules::VmaSource;
 use super::super::value::Val;
 use super::super::LockVma;
 use super::droppers::{DropSplit, Flag};
-use crate::state::{is_vma_lock, LockKey, Prov, Sign, State, Status, VMA_LOCK_PREFIX};
+use crate::state::{
+    is_vma_lock, LockKey, Prov, Sign, State, Status, VMA_LOCK_FIELD, VMA_LOCK_PREFIX,
+};
 
 impl LockVma<'_> {
     /// The per-VMA lock of the VMA `arg` (whose provenance is `p`): the one it was obtained
@@ -21,6 +23,11 @@ impl LockVma<'_> {
         let display = self.text(arg);
         match p {
             Some(p) if is_vma_lock(&p.lock) => (p.lock.clone(), display),
+            // A VMA parameter's lock is the caller's: named relative to the parameter.
+            Some(p) if p.source == "parameter" && p.derived_from.is_none() => (
+                Arc::from(format!("{display}{VMA_LOCK_FIELD}").as_str()),
+                display,
+            ),
             Some(p) => {
                 let at = &p.obtained_at.start;
                 let key = format!("{VMA_LOCK_PREFIX}{display}@{}:{}", at.line, at.col);
