@@ -59,23 +59,6 @@ struct vm_area_struct *ok_uffd_lock_vma(struct mm_struct *mm, unsigned long addr
 	return ERR_PTR(-EAGAIN);
 }
 
-/* The same helper with the release forgotten on its error path. */
-struct vm_area_struct *bad_uffd_lock_vma(struct mm_struct *mm, unsigned long address)
-{
-	struct vm_area_struct *vma;
-
-	vma = lock_vma_under_rcu(mm, address);
-	if (!vma)
-		return NULL;
-	if (!vma->anon_vma)
-		return ERR_PTR(-ENOENT); // expect: vma-lock-leak
-	if (vma->vm_flags & 1) {
-		vma_end_read(vma);
-		return ERR_PTR(-EINVAL);
-	}
-	return vma;
-}
-
 /*
  * Reduced from arch/x86/mm/fault.c (6.12): __bad_area() releases the lock the fault holds,
  * the mmap_lock when given the mm, else the VMA lock. Its summary says so.

@@ -93,6 +93,11 @@ impl LockVma<'_> {
             ) {
                 self.use_vma(st, &p, a);
                 self.vma_changed(st, &p, a, format!("{name}()"));
+                if !crate::state::is_vma_lock(&p.lock) {
+                    let display = st.locks.get(&p.lock).map(|l| l.display.clone());
+                    let display = display.unwrap_or_else(|| p.lock.to_string());
+                    self.needs_lock(st, &p.lock, &display, e, name);
+                }
             }
             return Val::default();
         }
