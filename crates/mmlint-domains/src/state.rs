@@ -10,6 +10,21 @@ use mmlint_ir::{Span, VarId};
 /// resolved (`mm` for a parameter, `current->mm` for `mm = current->mm`).
 pub type LockKey = Arc<str>;
 
+/// Keys of per-VMA locks start with this. It is not a C identifier character, so a summary
+/// never takes such a key for a parameter's path.
+pub const VMA_LOCK_PREFIX: &str = "@vma-lock:";
+
+/// The per-VMA lock of a VMA parameter is named by the field that holds it in 6.4–6.12
+/// (`vma->vm_lock`): a path relative to the parameter, so a summary can say that a callee
+/// released its caller's VMA lock.
+pub const VMA_LOCK_FIELD: &str = "->vm_lock";
+
+/// The key names a per-VMA lock (a VMA's read lock, or an mm's VMA write locks), not an
+/// mmap_lock.
+pub fn is_vma_lock(key: &str) -> bool {
+    key.starts_with(VMA_LOCK_PREFIX) || key.ends_with(VMA_LOCK_FIELD)
+}
+
 /// A set of value classes a value may be in: negative, zero, one, greater than one. One
 /// has its own class because kernel APIs return it as a distinct outcome (trylock,
 /// `do_mas_munmap()`'s "downgraded").

@@ -81,6 +81,8 @@ struct RulesFile {
     entry_point: Vec<EntryPoint>,
     #[serde(default)]
     needs_write: Vec<NeedsWrite>,
+    #[serde(default)]
+    vma_write_fields: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -124,6 +126,9 @@ pub struct ApiDb {
     pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
+    /// VMA fields that only a holder of the mmap write lock (and, 6.4+, the VMA's write
+    /// lock) may store to.
+    pub vma_write_fields: Vec<String>,
     version: Option<KernelVersion>,
     /// The `--rules-dir` layer being added (0: built in).
     layer: u32,
@@ -174,6 +179,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/droppers.toml",
         include_str!("../../../rules/droppers.toml"),
+    ),
+    (
+        "rules/vma_lock.toml",
+        include_str!("../../../rules/vma_lock.toml"),
     ),
 ];
 
@@ -342,6 +351,7 @@ impl ApiDb {
                 .push_entry(f, layer, "released_when_false")
                 .map_err(&err)?;
         }
+        self.vma_write_fields.extend(parsed.vma_write_fields);
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             let name = t.name.clone();

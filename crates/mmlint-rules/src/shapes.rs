@@ -50,9 +50,9 @@ impl Entry for LockFn {
     }
     fn roles(&self) -> Vec<(usize, Role)> {
         let lock = match self.lock_kind {
-            LockKind::Mm => Role::Mm,
-            LockKind::Vma => Role::Vma,
-            LockKind::Rwsem => Role::RecordPtr,
+            LockKind::Mm | LockKind::MmVmaWrite => Role::Mm,
+            LockKind::Vma | LockKind::VmaLock => Role::Vma,
+            LockKind::Rwsem | LockKind::Fault => Role::RecordPtr,
         };
         let mut r = vec![(self.lock_arg, lock)];
         r.extend(self.only_if_arg.map(|i| (i, Role::Scalar)));
@@ -78,7 +78,7 @@ impl Entry for VmaSource {
         r
     }
     fn weight(&self) -> u32 {
-        1 + u32::from(self.null_releases) + u32::from(self.takes_lock)
+        1 + u32::from(self.null_releases) + u32::from(self.takes_lock) + u32::from(self.vma_locked)
     }
 }
 

@@ -401,3 +401,32 @@ fn needs_write_and_entry_point_errors() {
         assert!(e.to_string().contains(want), "{text}: {e}");
     }
 }
+
+#[test]
+fn per_vma_locks_are_6_4_and_later() {
+    let mut db = ApiDb::builtin().unwrap();
+    let releases = |db: &ApiDb| {
+        db.fault_handler("handle_mm_fault")
+            .unwrap()
+            .releases_vma_lock
+    };
+    // Unknown kernel: the newest handle_mm_fault contract.
+    assert!(releases(&db) && db.knows("lock_vma_under_rcu"));
+    db.set_kernel_version(Some("6.1.192".parse().unwrap()));
+    for name in [
+        "lock_vma_under_rcu",
+        "vma_start_read",
+        "vma_end_read",
+        "release_fault_lock",
+        "vma_end_write_all",
+        "vma_start_write",
+    ] {
+        assert!(!db.knows(name), "{name} is not 6.1 API");
+    }
+    assert!(!releases(&db));
+    db.set_kernel_version(Some("6.5".parse().unwrap()));
+    assert!(db.knows("vma_end_read") && !releases(&db));
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert!(releases(&db));
+    assert!(db.needs_write_at("vma_start_write", None).is_some());
+}

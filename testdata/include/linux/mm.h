@@ -310,4 +310,27 @@ void unpin_user_page(struct page *page);
 void unpin_user_pages(struct page **pages, unsigned long npages);
 void set_page_dirty_lock(struct page *page);
 
+/*
+ * Per-VMA locks (6.4+, CONFIG_PER_VMA_LOCK), in their 6.12 shapes (include/linux/mm.h,
+ * mm/memory.c, mm/internal.h). Prototypes: mmlint reads them as data, not through bodies.
+ */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address);
+bool vma_start_read(struct vm_area_struct *vma);
+void vma_end_read(struct vm_area_struct *vma);
+void vma_start_write(struct vm_area_struct *vma);
+void vma_assert_locked(struct vm_area_struct *vma);
+void vma_assert_write_locked(struct vm_area_struct *vma);
+void vma_end_write_all(struct mm_struct *mm);
+void vm_flags_set(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_mod(struct vm_area_struct *vma, unsigned long set, unsigned long clear);
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned int flags;
+	unsigned long address;
+};
+/* 6.7+ mm/internal.h: vma_end_read() under FAULT_FLAG_VMA_LOCK, else mmap_read_unlock(). */
+void release_fault_lock(struct vm_fault *vmf);
+
 #endif /* _LINUX_MM_H */

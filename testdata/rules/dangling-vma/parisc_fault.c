@@ -106,7 +106,7 @@ good_area:
 check_expansion:
 	vma = prev_vma;
 	/* 6.1.0 called expand_stack(vma, address), which had this signature */
-	if (vma && (expand_stack_locked(vma, address) == 0)) // expect@unknown: mmap-lock-mode-mismatch
+	if (vma && (expand_stack_locked(vma, address) == 0)) // expect@unknown: vma-modified-without-write-lock
 		goto good_area;
 
 /*

@@ -45,6 +45,7 @@ int ok_expand_locked_under_write(struct mm_struct *mm, struct vm_area_struct *vm
 	return ret;
 }
 
+/* A direct change to the VMA: vma-modified-without-write-lock (6.3+ data only). */
 void bad_flags_under_read(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
@@ -52,6 +53,6 @@ void bad_flags_under_read(struct mm_struct *mm, unsigned long addr)
 	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma)
-		vm_flags_set(vma, VM_READ); // expect@6.12: mmap-lock-mode-mismatch // expect@unknown: mmap-lock-mode-mismatch
+		vm_flags_set(vma, VM_READ); // expect@6.12: vma-modified-without-write-lock // expect@unknown: vma-modified-without-write-lock
 	mmap_read_unlock(mm);
 }

@@ -12,7 +12,9 @@ static void mark_locked(struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_WRITE);
 }
 
-/* Read-held: vm_flags_set() needs write. */
+/* Read-held: vm_flags_set() needs write. A direct change to a VMA under a read hold this
+ * function took is vma-modified-without-write-lock's (one report, not two); through a
+ * helper, below, it is a write requirement not met at the call. */
 void bad_flags_under_read(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
@@ -20,7 +22,7 @@ void bad_flags_under_read(struct mm_struct *mm, unsigned long addr)
 	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma)
-		vm_flags_set(vma, VM_READ); // expect: mmap-lock-mode-mismatch
+		vm_flags_set(vma, VM_READ); // expect: vma-modified-without-write-lock
 	mmap_read_unlock(mm);
 }
 

@@ -41,7 +41,7 @@
 //!   (`requirements.c`, `ok_assert_any_then_flags`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, HoldMode, Status};
+use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -89,6 +89,9 @@ impl Check for MmapLockModeMismatch {
                 continue;
             }
             let Event::Release(r) = e else { continue };
+            if is_vma_lock(&r.key) {
+                continue;
+            }
             // Only a hold this function took has a known mode (an assertion may not say).
             let (Status::Held(held), Some(at)) = (&r.before, &r.acquired_at) else {
                 continue;

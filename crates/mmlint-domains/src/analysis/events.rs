@@ -22,6 +22,8 @@ pub struct VmaUse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseEvent {
     pub at: Span,
+    /// The lock released (see [`crate::is_vma_lock`]).
+    pub key: LockKey,
     pub call: String,
     pub lock_display: String,
     pub mode: HoldMode,
@@ -71,6 +73,17 @@ pub enum Event {
         via: Vec<Origin>,
     },
     Gup(GupCall),
+    /// A VMA changed (`what`: a `vma_write` call or a store to a `vma_write_fields` field)
+    /// while only a read hold protects it.
+    VmaChangedUnderRead {
+        at: Span,
+        what: String,
+        vma: String,
+        lock_display: String,
+        hold: super::ReadHold,
+        held_at: Option<Span>,
+        held_by: Option<String>,
+    },
     /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`) made
     /// while this function holds it.
     TakesHeldLock {

@@ -10,6 +10,8 @@
 //! - `vma`: VMA provenance (a VMA's fields, pointers derived from it, its uses);
 //! - `probe`: trylocks used as assertions (`BUG_ON(mmap_read_trylock(mm))`), found on the
 //!   statement tree;
+//! - `vma_write`: changes to a VMA (`vm_flags_set()`, stores to `vm_start` …) and the
+//!   hold they happen under;
 //! - `calls`: the call transfer function, one file per category of rules data;
 //! - `entry`: what the function holds at entry when the code says how the kernel calls it;
 //! - `requirements`: locks a call needs held (and in which mode): checked against the
@@ -24,6 +26,7 @@ mod refine;
 mod requirements;
 mod value;
 mod vma;
+mod vma_write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -42,6 +45,7 @@ pub use entry::EntryState;
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 use refine::{place_of, refine, restrict};
 use value::pure_key;
+pub use vma_write::ReadHold;
 
 /// True when the function touches anything the analysis tracks: a call the rules data
 /// knows, or a VMA-typed variable. Functions that do not are skipped.

@@ -370,6 +370,7 @@ impl LockVma<'_> {
                     // A store through a VMA (`vma->vm_flags = x`) is a use; the stored
                     // value escapes, and conditions on that place are stale.
                     _ => {
+                        self.vma_store(st, lhs);
                         self.eval(st, lhs, infeasible);
                         if let Some(place) = pure_key(lhs) {
                             st.conds.retain(|k, _| !k.contains(&place));

@@ -5,7 +5,7 @@ use mmlint_ir::{Expr, Span};
 
 use super::value::Val;
 use super::{Event, LockVma, VmaUse};
-use crate::state::{LockKey, LockSt, Prov, State, Status};
+use crate::state::{is_vma_lock, LockKey, LockSt, Prov, State, Status};
 
 impl LockVma<'_> {
     pub(crate) fn is_vma_ptr(&self, e: &Expr) -> bool {
@@ -76,6 +76,10 @@ impl LockVma<'_> {
                 return Val::default();
             }
             if field == "vm_mm" || self.db.vma_field_not_derived.iter().any(|f| f == field) {
+                // Under a VMA lock, the mm's mmap_lock is not held: its state is unknown.
+                if is_vma_lock(&p.lock) {
+                    return Val::default();
+                }
                 if field == "vm_mm" || self.is_mm_ptr(e) {
                     let display = st
                         .locks

@@ -135,6 +135,7 @@ impl LockVma<'_> {
                     kept_sign: Sign::ONE,
                     new_hold_when_kept: self.db.locked_kept_is_new_hold,
                     kept_acquires: false,
+                    failed_acquire: false,
                     call: self.text(e),
                 });
             }

@@ -145,6 +145,10 @@ impl LockVma<'_> {
             LockPath::Global(g) => Some((Arc::from(g.as_str()), g.clone())),
             LockPath::Param { index, path } => {
                 let (arg, val) = (args.get(*index)?, vals.get(*index)?);
+                if path == crate::state::VMA_LOCK_FIELD {
+                    let p = val.prov.as_ref().filter(|p| !p.is_array)?;
+                    return Some(self.vma_lock_of(arg, Some(p)));
+                }
                 if path == "->vm_mm" {
                     if let Some(p) = val.prov.as_ref().filter(|p| !p.is_array) {
                         let display = st
@@ -323,6 +327,7 @@ impl LockVma<'_> {
                 Effect::Release => {
                     self.emit(Event::Release(ReleaseEvent {
                         at: sp.at.clone(),
+                        key: key.clone(),
                         call: sp.call.clone(),
                         lock_display: before.display.clone(),
                         mode: match before.status {

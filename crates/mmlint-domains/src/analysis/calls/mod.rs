@@ -6,6 +6,7 @@
 //! - `droppers`: calls that may drop the lock and say so in their result or an
 //!   out-parameter (fault handlers, retake flags, released-when-false);
 //! - `gup`: get_user_pages and friends;
+//! - `vma_lock`: per-VMA locks (6.4+): their keys, `lock_vma_under_rcu()`;
 //! - `pin`: calls that take a reference on a VMA-derived object;
 //! - `learned`: summaries of other functions, and this function's own.
 
@@ -14,6 +15,7 @@ mod gup;
 mod learned;
 mod lock;
 mod pin;
+mod vma_lock;
 mod vma_source;
 
 use mmlint_ir::{Callee, Expr, ExprKind, VarId};
@@ -63,6 +65,9 @@ impl LockVma<'_> {
             .vma_source_at(name, decl)
             .filter(|_| vma_source::returns_vma(self, e))
         {
+            if src.vma_locked {
+                return self.vma_locked_source_call(st, e, name, src);
+            }
             return self.vma_source_call(st, e, name, src, args, &vals);
         }
         if let Some(fh) = self.db.fault_handler_at(name, decl) {
@@ -87,7 +92,7 @@ impl LockVma<'_> {
             return self.pin_call(st, p, args, &vals);
         }
         if let Some(w) = self.db.needs_write_at(name, decl) {
-            self.write_needed(st, e, name, w, args, &vals);
+            self.write_call(st, e, name, w, args, &vals);
         }
         if let Some(sum) = summary {
             return self.summary_call(st, e, name, &sum, args, &vals, &before);

@@ -49,6 +49,7 @@ impl LockVma<'_> {
                 kept_sign: Sign::NONZERO,
                 new_hold_when_kept: true,
                 kept_acquires: src.takes_lock,
+                failed_acquire: false,
                 call: self.text(e),
             });
             // The hold the VMA belongs to starts inside the call.
