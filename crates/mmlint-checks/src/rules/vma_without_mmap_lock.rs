@@ -45,6 +45,11 @@
 //!   a lookup on `mm` is not reported even if the caller passed the same mm twice
 //!   (`lookup.c`, `ok_other_mm_released`). Aliases are followed as for dangling-vma
 //!   (`current->mm`, local copies, `vma->vm_mm`: `testdata/rules/dangling-vma/alias.c`).
+//! - An entry state that holds nothing says nothing about a lock named through a local
+//!   VMA whose lookup mmlint did not see (`vma = vma_prev_limit(...)`, then
+//!   `vm_flags_set(vma, ...)`): that is some mm's lock, often one the function holds under
+//!   another name (6.12 `brk()`), so it is not reported (`entry.c`,
+//!   `__do_sys_mmlint_ok_untracked_vma`).
 //! - A release in a function of another file is missed without a summary file
 //!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
 //!   file are followed through their summaries, including a callee that looks VMAs up and

@@ -30,7 +30,7 @@ impl LockVma<'_> {
         let status = lock.map(|l| l.status.clone()).unwrap_or(Status::Unknown);
         let ours = lock.is_some_and(|l| l.acquired_at.is_some()) || self.entry.is_some();
         let report = match &status {
-            Status::Unknown => self.holds_nothing_at_entry(),
+            Status::Unknown => self.holds_nothing_at_entry() && self.entry_speaks_for(key),
             Status::Released(_) | Status::AcquireFailed(_) => true,
             // Read held where write is needed: a mismatch when the hold is this function's
             // (or the kernel's, by the entry state); after an assertion that accepts either
@@ -63,6 +63,24 @@ impl LockVma<'_> {
                 *need = (mode, via);
             }
         }
+    }
+
+    /// Whether the entry state ("no mmap_lock") says anything about `key`: not when the key
+    /// is reached through a local VMA whose lookup the analysis did not see (6.12 brk():
+    /// `brkvma = vma_prev_limit(...)`; `brkvma->vm_mm` is the mm this function locked,
+    /// under a name the analysis cannot tie to it).
+    fn entry_speaks_for(&self, key: &str) -> bool {
+        let end = key
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(key.len());
+        let root = &key[..end];
+        let f = &self.body.func;
+        let untracked_local_vma = f.vars.iter().enumerate().any(|(i, v)| {
+            v.name == root
+                && v.ty.is_ptr_to(&self.db.vma_record)
+                && !f.params.iter().any(|p| p.0 as usize == i)
+        });
+        !untracked_local_vma
     }
 
     /// A direct requirement of the rules data (lookup, GUP, assertion, write-needing call).
