@@ -128,7 +128,7 @@ impl<'a> LockVma<'a> {
                     // A trylock used as an assertion: its failure says the lock is held.
                     Some(mode) if self.probes.contains(&ca.call.span.start) => {
                         let name = ca.lock.name.clone();
-                        self.assert_held(&mut fail, &key, &display, ca.call, &name, mode);
+                        self.assert_held(&mut fail, &key, &display, ca.call, &name, mode, false);
                     }
                     _ => {
                         fail.lock_mut(&key, &display).status =

@@ -101,6 +101,41 @@ impl LockVma<'_> {
         self.require(st, key, display, e, name, mode, via);
     }
 
+    /// A requirement recorded for the callers only, never reported here: on a lock still
+    /// in its entry state (and one the entry state does not say is free).
+    pub(crate) fn pass_on_need(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        e: &Expr,
+        name: &str,
+        mode: HoldMode,
+    ) {
+        let unknown = st
+            .locks
+            .get(key)
+            .is_none_or(|l| l.status == Status::Unknown);
+        if !unknown || self.holds_nothing_at_entry() {
+            return;
+        }
+        let display = st
+            .locks
+            .get(key)
+            .map_or_else(|| key.to_string(), |l| l.display.clone());
+        let what = format!(
+            "{name}() needs the mmap_lock of '{display}' held{}",
+            mode_words(mode)
+        );
+        let via = vec![self.origin_at(e, what)];
+        let need = self
+            .needs
+            .entry(key.clone())
+            .or_insert_with(|| (mode, via.clone()));
+        if mode == HoldMode::Write && need.0 == HoldMode::Read {
+            *need = (mode, via);
+        }
+    }
+
     /// A call whose rules data says it needs its VMA argument's mm (or its mm argument)
     /// locked for write.
     pub(crate) fn write_needed(

@@ -89,7 +89,7 @@ impl LockVma<'_> {
                     lk.status = Status::Maybe;
                 }
             }
-            LockAction::Assert => self.assert_held(st, &key, &display, e, &l.name, l.mode),
+            LockAction::Assert => self.assert_held(st, &key, &display, e, &l.name, l.mode, true),
         }
         Val::default()
     }
@@ -97,6 +97,9 @@ impl LockVma<'_> {
     /// An assertion that `key` is held in `mode` (`mmap_assert_locked`, a failed trylock
     /// used as an assertion): from then on it is, and a lock this function never touched
     /// is a requirement its callers must meet (in that mode, with the assertion as origin).
+    /// `checked`: the assertion is also checked against this function's own state (an
+    /// explicit `mmap_assert_*()`); a trylock used as an assertion only passes the
+    /// requirement on, since the failed trylock could also be one that merely failed.
     pub(crate) fn assert_held(
         &mut self,
         st: &mut State,
@@ -105,12 +108,17 @@ impl LockVma<'_> {
         e: &Expr,
         name: &str,
         mode: Mode,
+        checked: bool,
     ) {
         st.lock_mut(key, display);
         // `vma_assert_locked()` accepts the VMA's read lock or the mmap_lock: no single
         // lock the callers must hold, so no requirement.
         if !is_vma_lock(key) {
-            self.needs_lock(st, key, display, e, name, hold(mode));
+            if checked {
+                self.needs_lock(st, key, display, e, name, hold(mode));
+            } else {
+                self.pass_on_need(st, key, e, name, hold(mode));
+            }
         }
         let lk = st.lock_mut(key, display);
         match (&lk.status, mode) {
