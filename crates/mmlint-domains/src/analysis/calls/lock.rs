@@ -100,6 +100,7 @@ impl LockVma<'_> {
     /// `checked`: the assertion is also checked against this function's own state (an
     /// explicit `mmap_assert_*()`); a trylock used as an assertion only passes the
     /// requirement on, since the failed trylock could also be one that merely failed.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn assert_held(
         &mut self,
         st: &mut State,
