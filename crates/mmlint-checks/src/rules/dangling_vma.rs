@@ -74,10 +74,11 @@
 //! - Fault helpers that release the per-VMA lock through their `vmf` when they return
 //!   `VM_FAULT_RETRY` (`vmf_anon_prepare()`) are not modelled, nor is a VMA read back from
 //!   `vmf->vma`.
-//! - mmlint cannot know that nobody else can unmap: `exit_mmap()` runs when the mm has no
-//!   users left, and its uses of the first VMA after `mmap_read_unlock()` are reported
-//!   although they are safe (docs/triage/linux-6.1.md, reports 3–6). Suppress such a
-//!   report with an `mmlint-ignore` comment that says why.
+//! - mmlint cannot know by itself that nobody else can unmap: `exit_mmap()` runs when the
+//!   mm has no users left, so its uses of the first VMA after `mmap_read_unlock()` are
+//!   safe. That is said in the rules data (`exclusive_mm` in `rules/vma.toml`, fixture
+//!   `exit_mmap.c`; docs/triage/linux-6.1.md, reports 3–6); another function in that
+//!   situation needs an entry there, or an `mmlint-ignore` comment that says why.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{is_vma_lock, Event, VmaUse};
