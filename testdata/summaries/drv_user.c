@@ -1,5 +1,6 @@
 // mmlint-summaries-from: drv_mm.c
 #include <linux/mm.h>
+#include <linux/fs.h>
 
 /* Callers of drv_mm.c's helpers. Without the summary file their calls are unknown and
  * nothing is reported; with it, the marked lines are. */
@@ -86,3 +87,16 @@ unsigned long bad_flags_after_reset(struct drv_ctx *c, unsigned long addr)
 	drv_reset(c);
 	return vma ? vma->vm_flags : 0; // expect: dangling-vma
 }
+
+/* An ioctl holds no mmap_lock at entry, and drv_vma() looks a VMA up without taking it:
+ * its summary says it needs the lock held, so the call is reported. */
+static long bad_ioctl_lookup(struct file *f, unsigned int cmd, unsigned long addr)
+{
+	struct drv_ctx *c = f->private_data;
+
+	return drv_vma(c, addr) ? 0 : -EFAULT; // expect: vma-without-mmap-lock
+}
+
+static const struct file_operations drv_fops = {
+	.unlocked_ioctl = bad_ioctl_lookup,
+};

@@ -253,8 +253,8 @@ fn sarif_of_real_kernel_tus_validates() {
     );
     let d = tempdir("kernel-sarif");
     let log = d.join("kernel.sarif");
-    // mm/khugepaged.c has a finding (collapse_huge_page, see docs/triage/linux-6.1.md);
-    // mm/gup.c has none.
+    // mm/khugepaged.c has a finding (report #1 of docs/triage/linux-6.1.md; mm/mmap.c's
+    // exit_mmap reports are gone since exclusive_mm); mm/gup.c has none.
     let o = Command::new(env!("CARGO_BIN_EXE_mmlint"))
         .current_dir(&tree)
         .args([

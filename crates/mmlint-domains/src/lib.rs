@@ -14,9 +14,12 @@ mod state;
 pub mod summary;
 
 pub use analysis::{
-    analyze, is_relevant, Callees, Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse,
+    analyze, is_relevant, Callees, EntryState, Event, FnFacts, GupCall, HeldLock, ReadHold,
+    ReleaseEvent, VmaUse,
 };
-pub use state::{FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status};
+pub use state::{
+    is_vma_lock, FaultTag, HoldMode, LockKey, LockSt, Place, Prov, Sign, State, Status,
+};
 pub use summary::{Lookup, Summaries, Summary};
 
 /// At most this many states per program point before they are joined.

@@ -10,6 +10,21 @@ use mmlint_ir::{Span, VarId};
 /// resolved (`mm` for a parameter, `current->mm` for `mm = current->mm`).
 pub type LockKey = Arc<str>;
 
+/// Keys of per-VMA locks start with this. It is not a C identifier character, so a summary
+/// never takes such a key for a parameter's path.
+pub const VMA_LOCK_PREFIX: &str = "@vma-lock:";
+
+/// The per-VMA lock of a VMA parameter is named by the field that holds it in 6.4–6.12
+/// (`vma->vm_lock`): a path relative to the parameter, so a summary can say that a callee
+/// released its caller's VMA lock.
+pub const VMA_LOCK_FIELD: &str = "->vm_lock";
+
+/// The key names a per-VMA lock (a VMA's read lock, or an mm's VMA write locks), not an
+/// mmap_lock.
+pub fn is_vma_lock(key: &str) -> bool {
+    key.starts_with(VMA_LOCK_PREFIX) || key.ends_with(VMA_LOCK_FIELD)
+}
+
 /// A set of value classes a value may be in: negative, zero, one, greater than one. One
 /// has its own class because kernel APIs return it as a distinct outcome (trylock,
 /// `do_mas_munmap()`'s "downgraded").
@@ -167,6 +182,9 @@ pub struct State {
     /// Pointer parameters (bit = parameter index, first 64) whose pointee this function
     /// may have written: the others still hold the caller's value on return.
     pub out_written: u64,
+    /// Locals built from named constant flags only (`flags = A; flags |= B;`): the names
+    /// they may hold. Absent: anything.
+    pub flag_bits: BTreeMap<VarId, std::collections::BTreeSet<Arc<str>>>,
 }
 
 /// Outcomes of `handle_mm_fault()` a result local can stand for.
@@ -191,6 +209,7 @@ impl State {
         self.conds.retain(|_, (_, vars)| !vars.contains(&v));
         self.fault_tags.remove(&Place::Var(v));
         self.fault_tags.remove(&Place::Deref(v));
+        self.flag_bits.remove(&v);
     }
 
     /// The lock's state, creating the entry state the first time a lock is named.
@@ -310,6 +329,10 @@ impl JoinSemiLattice for State {
             *a |= *b;
             Some(())
         });
+        changed |= join_maps(&mut self.flag_bits, &other.flag_bits, |a, b| {
+            a.extend(b.iter().cloned());
+            Some(())
+        });
         if self.out_written | other.out_written != self.out_written {
             self.out_written |= other.out_written;
             changed = true;
@@ -361,6 +384,10 @@ impl Subsumes for State {
                 .conds
                 .iter()
                 .all(|(k, s)| other.conds.get(k) == Some(s))
+            && self
+                .flag_bits
+                .iter()
+                .all(|(k, s)| other.flag_bits.get(k).is_some_and(|o| o.is_subset(s)))
     }
 
     /// Paths that agree on every lock's status and on which VMAs dangle are joined first:

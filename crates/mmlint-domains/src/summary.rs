@@ -61,8 +61,9 @@ pub struct Outcome {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub outcomes: Vec<Outcome>,
-    /// Locks the callee expects its caller to hold (lookups, assertions).
-    pub needs_lock: Vec<LockPath>,
+    /// Locks the callee expects its caller to hold (lookups, assertions, its callees'
+    /// requirements), and in which mode.
+    pub needs_lock: Vec<Need>,
     /// VMA parameters the callee dereferences (or hands on to a callee that may): passing a
     /// dangling VMA there is a use. VMA parameters not listed are not read.
     pub uses_vma_params: Vec<usize>,
@@ -80,6 +81,29 @@ impl Summary {
                 .all(|o| o.locks.is_empty() && o.returns_vma.is_none())
     }
 }
+
+/// A lock a function needs held at entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Need {
+    pub lock: LockPath,
+    /// `Read`: held in either mode; `Write`: held for write.
+    pub mode: HoldMode,
+    /// Where the requirement comes from, this function's call or lookup first, then its
+    /// callee's (at most [`MAX_ORIGIN`] steps).
+    pub origin: Vec<Origin>,
+}
+
+/// One step of a requirement's origin: a position and what happens there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub what: String,
+}
+
+/// Requirement chains longer than this keep their first steps only.
+pub const MAX_ORIGIN: usize = 4;
 
 /// One way out of the function, as the analysis saw it at a `return`.
 #[derive(Clone, Debug)]
@@ -108,7 +132,7 @@ const MAX_OUTCOMES: usize = 8;
 /// Builds the summary from the function's exits.
 pub fn summarize(
     exits: &[Exit],
-    needs_lock: Vec<LockPath>,
+    needs_lock: Vec<Need>,
     uses_vma_params: Vec<usize>,
     out_params: &[usize],
 ) -> Summary {

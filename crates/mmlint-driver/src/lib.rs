@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod cache;
+mod entry;
 pub mod kernel_version;
 pub mod summary_file;
 pub mod unit_prefilter;
@@ -346,6 +347,7 @@ fn analyze_unit_source(
         .iter()
         .map(|f| mmlint_cfg::build(f.clone()))
         .collect();
+    let entries = entry::entry_states(tu, &cfg.db);
     let mut local = Summaries::new();
     let mut diagnostics = Vec::new();
     let mut incomplete = Vec::new();
@@ -363,7 +365,8 @@ fn analyze_unit_source(
                         noreturn: &tu.noreturn,
                         params: &tu.decls,
                     };
-                    analyze_body(body, callees, cfg, lookup, source)
+                    let entry = entries.get(&body.func.name);
+                    analyze_body(body, callees, cfg, lookup, source, entry)
                 }));
                 let (d, converged, summary) = r.map_err(|p| {
                     let msg = p
@@ -455,11 +458,12 @@ fn analyze_body(
     cfg: &Config,
     summaries: Lookup<'_>,
     source: Option<&SourceFile>,
+    entry: Option<&mmlint_domains::EntryState>,
 ) -> (Vec<Diagnostic>, bool, Option<mmlint_domains::Summary>) {
     if !mmlint_domains::is_relevant(body, &cfg.db, summaries) {
         return (vec![], true, None);
     }
-    let facts = mmlint_domains::analyze(body, &cfg.db, callees, summaries);
+    let facts = mmlint_domains::analyze(body, &cfg.db, callees, summaries, entry);
     let cx = FnCx {
         body,
         facts: &facts,
@@ -493,7 +497,7 @@ pub fn analyze_function(
         noreturn,
         params: &Default::default(),
     };
-    let (d, converged, _) = analyze_body(&body, callees, cfg, Lookup::default(), None);
+    let (d, converged, _) = analyze_body(&body, callees, cfg, Lookup::default(), None, None);
     (d, converged)
 }
 

@@ -1267,3 +1267,38 @@ fn noreturn_callees_are_listed() {
     let names: Vec<&str> = tu.noreturn.iter().map(|s| s.as_str()).collect();
     assert_eq!(names, vec!["die"]);
 }
+
+#[test]
+fn designated_initializers_name_the_functions_they_store() {
+    let tu = parse(
+        "struct file; struct vm_area_struct;
+         struct file_operations { void *owner; long (*unlocked_ioctl)(struct file *, unsigned, unsigned long);
+           int (*mmap)(struct file *, struct vm_area_struct *); };
+         struct misc { int minor; const struct file_operations *fops; struct file_operations inl; };
+         static long foo_ioctl(struct file *f, unsigned c, unsigned long a) { return 0; }
+         static int foo_mmap(struct file *f, struct vm_area_struct *v) { return 0; }
+         static const struct file_operations foo_fops = { .owner = 0, .unlocked_ioctl = foo_ioctl, .mmap = &foo_mmap };
+         static struct misc m = { .minor = 1, .fops = &foo_fops, .inl = { .mmap = foo_mmap } };",
+    );
+    let got: Vec<(String, String, String, String)> = tu
+        .field_inits
+        .iter()
+        .map(|i| {
+            (
+                i.record.clone(),
+                i.field.clone(),
+                i.function.clone(),
+                i.var.clone(),
+            )
+        })
+        .collect();
+    let row = |r: &str, f: &str, n: &str, v: &str| (r.into(), f.into(), n.into(), v.into());
+    assert_eq!(
+        got,
+        vec![
+            row("file_operations", "unlocked_ioctl", "foo_ioctl", "foo_fops"),
+            row("file_operations", "mmap", "foo_mmap", "foo_fops"),
+            row("file_operations", "mmap", "foo_mmap", "m"),
+        ]
+    );
+}

@@ -439,6 +439,21 @@ pub struct TranslationUnit {
     /// prototype): kernels reuse names with other shapes, and the rules data is matched
     /// against them.
     pub decls: std::collections::BTreeMap<String, Vec<Ty>>,
+    /// Function pointers stored by designated initializers of the main file's variables
+    /// (`.unlocked_ioctl = foo_ioctl` in a `struct file_operations`): how the kernel will
+    /// call a function, which tells what it holds at entry.
+    pub field_inits: Vec<FieldInit>,
+}
+
+/// `.field = function` in an initializer of a variable of type `struct record`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldInit {
+    pub record: String,
+    pub field: String,
+    pub function: String,
+    /// The variable initialized (`foo_fops`), and where the designator is.
+    pub var: String,
+    pub span: Span,
 }
 
 /// Prints an expression as C-like source text, naming locals through `func`.

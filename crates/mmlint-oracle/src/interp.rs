@@ -5,7 +5,10 @@
 //! - dangling-vma: a VMA local (or `file = vma->vm_file` taken from it, until
 //!   `get_file(file)`) dereferenced after the hold of the lock it was obtained
 //!   under ended on this path (a release, or GUP reporting `*locked == 0`), even if the lock
-//!   was taken again since. A local known to be NULL (tested) is not a VMA.
+//!   was taken again since. `get_file(file)` itself is such a use when that hold has
+//!   already ended (a reference taken too late pins nothing); the reference it takes makes
+//!   the later uses of `file` safe either way. A local known to be NULL (tested) is not a
+//!   VMA.
 //! - vma-without-mmap-lock: a lookup, or GUP without `locked`, while this function has
 //!   released that lock on this path or its conditional acquire failed.
 //! - mmap-lock-unbalanced-unlock: a release after a release, or after a failed
@@ -187,6 +190,27 @@ impl Interp<'_> {
             status: Status::Held(mode),
             ours: true,
         };
+    }
+
+    /// `if (mmap_<mode>_trylock(mm)) { ... unlock; return; }`: a trylock used as an
+    /// assertion (docs/api-data.md, `failure_asserts`). Its success is an acquire; its
+    /// failure says the lock is held (for write after a read trylock, in some mode after a
+    /// write trylock): a lock still in its entry state is held from then on, not by this
+    /// function, and any other state stays as it was.
+    fn probe(&mut self, mode: Mode, mm: MmRef, line: u32, st: St) -> Vec<(St, bool)> {
+        let k = self.key(mm);
+        let mut ok = st.clone();
+        Self::acquire(&mut ok, k, mode);
+        ok.trace.push(format!("L{line}:acquired"));
+        let mut fail = st;
+        if let Status::Unknown = fail.locks[k].status {
+            fail.locks[k].status = Status::Held(match mode {
+                Mode::Read => Mode::Write,
+                Mode::Write => Mode::Read,
+            });
+        }
+        fail.trace.push(format!("L{line}:asserted-held"));
+        vec![(ok, true), (fail, false)]
     }
 
     /// The ways `c` can evaluate on `st`: (state after, value).
@@ -448,7 +472,12 @@ impl Interp<'_> {
                     self.report(DANGLING, line, &st);
                 }
             }
-            Kind::PinFile => st.file = Vma::Null,
+            Kind::PinFile => {
+                if let Vma::Ptr { dead: true, .. } = st.file {
+                    self.report(DANGLING, line, &st);
+                }
+                st.file = Vma::Null;
+            }
             Kind::SetRet(c) => st.ret = *c,
             Kind::SetRetCond { i, a, b } => {
                 return self
@@ -469,7 +498,15 @@ impl Interp<'_> {
             Kind::Goto(l) => return vec![(st, Flow::Goto(*l))],
             Kind::If { cond, then, els } => {
                 let mut out = Vec::new();
-                for (s, v) in self.cond(cond, line, st) {
+                let outcomes = match cond {
+                    Cond::Trylock {
+                        mode,
+                        mm,
+                        neg: false,
+                    } if releases_and_returns(then) => self.probe(*mode, *mm, line, st),
+                    _ => self.cond(cond, line, st),
+                };
+                for (s, v) in outcomes {
                     if v {
                         out.extend(self.block(then, s));
                     } else if let Some(e) = els {
@@ -652,4 +689,11 @@ pub fn expected(f: &Func) -> Expected {
     }
     it.leak();
     it.out
+}
+
+/// A branch that releases a lock and returns among its own statements (not in nested
+/// ones): after a trylock that succeeded, it backs out, so the trylock is an assertion.
+fn releases_and_returns(then: &[Stmt]) -> bool {
+    then.iter().any(|s| matches!(s.kind, Kind::Unlock { .. }))
+        && then.iter().any(|s| matches!(s.kind, Kind::Return(_)))
 }

@@ -306,6 +306,28 @@ fn tags(id: &str) -> Vec<&'static str> {
             "external/cwe/cwe-833",
         ],
         "gup-vmas-migration" => &["vma", "gup", "migration", "maintainability"],
+        "vma-lock-leak" => &[
+            "vma",
+            "per-vma-lock",
+            "correctness",
+            "locking",
+            "external/cwe/cwe-667",
+        ],
+        "vma-lock-unbalanced-unlock" => &[
+            "vma",
+            "per-vma-lock",
+            "correctness",
+            "locking",
+            "external/cwe/cwe-765",
+        ],
+        "vma-modified-without-write-lock" => &[
+            "vma",
+            "per-vma-lock",
+            "correctness",
+            "locking",
+            "race",
+            "external/cwe/cwe-362",
+        ],
         "invalid-suppression" | "unused-suppression" => &["suppression", "maintainability"],
         _ => &[],
     });

@@ -33,6 +33,15 @@ pub enum LockKind {
     Rwsem,
     /// The argument is a VMA; the lock is its mm's.
     Vma,
+    /// The argument is a VMA; the lock is its own per-VMA lock (6.4+).
+    VmaLock,
+    /// The argument is a `struct vm_fault *`; the lock is whichever the fault holds: the
+    /// per-VMA lock when this function holds one, else the mm's (`release_fault_lock()`).
+    Fault,
+    /// The argument is the mm; the lock is the per-VMA write locks of all its VMAs
+    /// (`vma_end_write_all()`, which only `mmap_write_unlock()` and
+    /// `mmap_write_downgrade()` may call).
+    MmVmaWrite,
 }
 
 /// The return value that means a conditional lock operation happened.
@@ -92,6 +101,10 @@ pub struct VmaSource {
     /// The call takes the lock itself (the caller must not hold it).
     #[serde(default)]
     pub takes_lock: bool,
+    /// Returns a VMA under its own per-VMA read lock, taken by the call, with no mmap_lock
+    /// held; or NULL with no lock (`lock_vma_under_rcu`, 6.4+).
+    #[serde(default)]
+    pub vma_locked: bool,
     /// First kernel this entry describes (inclusive).
     #[serde(default)]
     pub since: Option<KernelVersion>,
@@ -140,6 +153,11 @@ pub struct FaultHandler {
     pub completed_flag: String,
     #[serde(default)]
     pub error_flags: Vec<String>,
+    /// Called on a VMA under its per-VMA lock (with the VMA-lock fault flag), the retry
+    /// and completed outcomes release that lock too (6.6+). When false (6.4, 6.5) the
+    /// caller always releases it.
+    #[serde(default)]
+    pub releases_vma_lock: bool,
     /// First kernel this entry describes (inclusive).
     #[serde(default)]
     pub since: Option<KernelVersion>,
@@ -184,6 +202,25 @@ pub struct RetakeFlag {
 pub struct ReleasedWhenFalse {
     pub name: String,
     pub vma_arg: usize,
+    /// First kernel this entry describes (inclusive).
+    #[serde(default)]
+    pub since: Option<KernelVersion>,
+    /// First kernel it no longer describes (exclusive).
+    #[serde(default)]
+    pub until: Option<KernelVersion>,
+}
+
+/// A call that needs the mmap_lock held for write: of its VMA argument's mm
+/// (`vm_flags_set()`, 6.3+; `expand_stack_locked()`) or of its mm argument
+/// (`find_extend_vma_locked()`). Exactly one of `vma_arg` and `mm_arg`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsWrite {
+    pub name: String,
+    #[serde(default)]
+    pub vma_arg: Option<usize>,
+    #[serde(default)]
+    pub mm_arg: Option<usize>,
     /// First kernel this entry describes (inclusive).
     #[serde(default)]
     pub since: Option<KernelVersion>,

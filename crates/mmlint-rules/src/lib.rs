@@ -9,6 +9,7 @@
 //! declared arity, names are unique per (name, arity), enums are known words.
 
 mod entries;
+mod entry;
 mod select;
 mod shapes;
 mod version;
@@ -22,6 +23,7 @@ use serde::Deserialize;
 
 use entries::NameEntry;
 pub use entries::*;
+pub use entry::{EntryPoint, EntryTable, Holds};
 pub use select::Role;
 use select::{Entry, Records, Stored};
 use shapes::Named;
@@ -75,6 +77,12 @@ struct RulesFile {
     stable_calls: Vec<NameEntry>,
     #[serde(default)]
     exclusive_mm: Vec<ExclusiveMm>,
+    #[serde(default)]
+    entry_point: Vec<EntryPoint>,
+    #[serde(default)]
+    needs_write: Vec<NeedsWrite>,
+    #[serde(default)]
+    vma_write_fields: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -121,10 +129,15 @@ pub struct ApiDb {
     pub stable_calls: Vec<String>,
     /// Functions returning an error pointer.
     pub err_ptr: Vec<String>,
+    /// VMA fields that only a holder of the mmap write lock (and, 6.4+, the VMA's write
+    /// lock) may store to.
+    pub vma_write_fields: Vec<String>,
     version: Option<KernelVersion>,
     /// The `--rules-dir` layer being added (0: built in).
     layer: u32,
     names: NameLists,
+    /// What functions hold at entry, by how the kernel calls them.
+    entry_points: EntryTable,
     is_err: Table<IsErr>,
     fault_handlers: Table<FaultHandler>,
     fault_tests: Table<FaultTest>,
@@ -134,6 +147,8 @@ pub struct ApiDb {
     vma_sources: Table<VmaSource>,
     pins: Table<Pin>,
     exclusive_mm: Table<ExclusiveMm>,
+    /// Calls that need the mmap_lock held for write (`vm_flags_set`, stack expansion).
+    needs_write: Table<NeedsWrite>,
     gup: HashMap<(String, usize), Vec<Stored<GupFn>>>,
 }
 
@@ -161,8 +176,16 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../rules/errors.toml"),
     ),
     (
+        "rules/entry.toml",
+        include_str!("../../../rules/entry.toml"),
+    ),
+    (
         "rules/droppers.toml",
         include_str!("../../../rules/droppers.toml"),
+    ),
+    (
+        "rules/vma_lock.toml",
+        include_str!("../../../rules/vma_lock.toml"),
     ),
 ];
 
@@ -332,6 +355,7 @@ impl ApiDb {
                 .push_entry(f, layer, "released_when_false")
                 .map_err(&err)?;
         }
+        self.vma_write_fields.extend(parsed.vma_write_fields);
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             let name = t.name.clone();
@@ -349,6 +373,25 @@ impl ApiDb {
                 .or_default()
                 .push_entry(x, layer, "exclusive_mm")
                 .map_err(&err)?;
+        }
+        for n in parsed.needs_write {
+            check_name(&n.name).map_err(&err)?;
+            if n.vma_arg.is_some() == n.mm_arg.is_some() {
+                return Err(err(format!(
+                    "needs_write '{}': give exactly one of vma_arg and mm_arg",
+                    n.name
+                )));
+            }
+            let name = n.name.clone();
+            self.needs_write
+                .entry(name)
+                .or_default()
+                .push_entry(n, layer, "needs_write")
+                .map_err(&err)?;
+        }
+        for e in parsed.entry_point {
+            e.check().map_err(&err)?;
+            self.entry_points.add(e);
         }
         for f in &parsed.vma_field {
             range_of(f.since, f.until)
@@ -491,6 +534,23 @@ impl ApiDb {
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.lookup(&self.is_err, name, None)
     }
+    /// The write requirement of a call to `name` (`vm_flags_set`, `find_extend_vma_locked`).
+    pub fn needs_write_at(&self, name: &str, decl: Option<&[Ty]>) -> Option<&NeedsWrite> {
+        self.lookup(&self.needs_write, name, decl)
+    }
+    /// The entry state of a function stored in `record.field` (`file_operations.mmap`).
+    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<Holds> {
+        self.entry_points.for_field(self.version, record, field)
+    }
+    /// The entry state of a function by the name the kernel's macros give it:
+    /// (prefix, holds).
+    pub fn entry_for_name(&self, name: &str) -> Option<(&str, Holds)> {
+        self.entry_points.for_name(self.version, name)
+    }
+    /// Whether any entry-point row applies to the selected kernel.
+    pub fn has_entry_points(&self) -> bool {
+        self.entry_points.any_in(self.version)
+    }
     /// The mm argument of a function that owns its mm alone (`exit_mmap`).
     pub fn exclusive_mm(&self, name: &str) -> Option<&ExclusiveMm> {
         self.lookup(&self.exclusive_mm, name, None)
@@ -523,6 +583,7 @@ impl ApiDb {
         let mut w: Vec<String> = self
             .names_in(&self.locks)
             .chain(self.names_in(&self.vma_sources))
+            .chain(self.names_in(&self.needs_write))
             .chain(
                 self.gup
                     .iter()
@@ -556,6 +617,10 @@ impl ApiDb {
             .is_some_and(|l| select::any_in(l, self.version))
             || self
                 .vma_sources
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .needs_write
                 .get(name)
                 .is_some_and(|l| select::any_in(l, self.version))
             || self
@@ -648,6 +713,18 @@ impl ApiDb {
             format!("mm = argument {}", x.mm_arg)
         });
         add(self, &mut out, "pin", &self.pins, |_| String::new());
+        add(
+            self,
+            &mut out,
+            "needs_write",
+            &self.needs_write,
+            |n| match (n.vma_arg, n.mm_arg) {
+                (Some(i), _) => format!("mm of VMA argument {i}, for write"),
+                (_, Some(i)) => format!("mm argument {i}, for write"),
+                _ => String::new(),
+            },
+        );
+        out.extend(self.entry_points.describe(self.version));
         out.sort();
         out
     }

@@ -4,8 +4,8 @@
 use crate::select::{Entry, Role};
 use crate::version::VersionRange;
 use crate::{
-    ExclusiveMm, FaultHandler, FaultTest, GupFn, IsErr, LockAction, LockFn, LockKind, Pin,
-    ReleasedWhenFalse, RetakeFlag, VmaSource,
+    ExclusiveMm, FaultHandler, FaultTest, GupFn, IsErr, LockAction, LockFn, LockKind, NeedsWrite,
+    Pin, ReleasedWhenFalse, RetakeFlag, VmaSource,
 };
 
 pub trait Named {
@@ -40,7 +40,8 @@ ranged!(
     RetakeFlag,
     ReleasedWhenFalse,
     IsErr,
-    ExclusiveMm
+    ExclusiveMm,
+    NeedsWrite
 );
 
 impl Entry for LockFn {
@@ -49,9 +50,9 @@ impl Entry for LockFn {
     }
     fn roles(&self) -> Vec<(usize, Role)> {
         let lock = match self.lock_kind {
-            LockKind::Mm => Role::Mm,
-            LockKind::Vma => Role::Vma,
-            LockKind::Rwsem => Role::RecordPtr,
+            LockKind::Mm | LockKind::MmVmaWrite => Role::Mm,
+            LockKind::Vma | LockKind::VmaLock => Role::Vma,
+            LockKind::Rwsem | LockKind::Fault => Role::RecordPtr,
         };
         let mut r = vec![(self.lock_arg, lock)];
         r.extend(self.only_if_arg.map(|i| (i, Role::Scalar)));
@@ -77,7 +78,7 @@ impl Entry for VmaSource {
         r
     }
     fn weight(&self) -> u32 {
-        1 + u32::from(self.null_releases) + u32::from(self.takes_lock)
+        1 + u32::from(self.null_releases) + u32::from(self.takes_lock) + u32::from(self.vma_locked)
     }
 }
 
@@ -159,6 +160,20 @@ impl Entry for ExclusiveMm {
     /// Reports less than no entry at all: it only silences.
     fn weight(&self) -> u32 {
         0
+    }
+}
+
+impl Entry for NeedsWrite {
+    fn range(&self) -> VersionRange {
+        NeedsWrite::range(self)
+    }
+    fn roles(&self) -> Vec<(usize, Role)> {
+        let mut r: Vec<(usize, Role)> = self.vma_arg.map(|i| (i, Role::Vma)).into_iter().collect();
+        r.extend(self.mm_arg.map(|i| (i, Role::Mm)));
+        r
+    }
+    fn weight(&self) -> u32 {
+        1
     }
 }
 

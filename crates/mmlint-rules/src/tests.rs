@@ -308,3 +308,125 @@ fn describe_lists_what_applies() {
         .iter()
         .any(|l| l.starts_with("exclusive_mm") && l.contains("exit_mmap")));
 }
+
+#[test]
+fn needs_write_is_version_keyed() {
+    let mut db = ApiDb::builtin().unwrap();
+    let vma = ty("struct vm_area_struct *", 1, Some("vm_area_struct"), false);
+    let mm = ty("struct mm_struct *", 1, Some("mm_struct"), false);
+    let addr = ty("unsigned long", 0, None, true);
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert_eq!(
+        db.needs_write_at("vm_flags_set", Some(&[vma.clone(), addr.clone()]))
+            .unwrap()
+            .vma_arg,
+        Some(0)
+    );
+    assert_eq!(
+        db.needs_write_at("find_extend_vma_locked", Some(&[mm, addr.clone()]))
+            .unwrap()
+            .mm_arg,
+        Some(0)
+    );
+    assert!(db.knows("vm_flags_set"));
+    // 6.1.0: no vm_flags_* helpers, no locked stack expansion yet.
+    db.set_kernel_version(Some("6.1".parse().unwrap()));
+    assert!(db.needs_write_at("vm_flags_set", None).is_none());
+    assert!(db.needs_write_at("expand_stack_locked", None).is_none());
+    assert!(!db.knows("vm_flags_set"));
+    // The 6.1.37 stable backport has them.
+    db.set_kernel_version(Some("6.1.37".parse().unwrap()));
+    assert!(db.needs_write_at("expand_stack_locked", None).is_some());
+    assert!(db.needs_write_at("vm_flags_set", None).is_none());
+    // 6.1.0's expand_stack(vma, addr) is not expand_stack_locked; a declaration with an
+    // mm where the VMA should be is another function.
+    db.set_kernel_version(None);
+    let mm2 = ty("struct mm_struct *", 1, Some("mm_struct"), false);
+    assert!(db
+        .needs_write_at("expand_stack_locked", Some(&[mm2, addr]))
+        .is_none());
+}
+
+#[test]
+fn entry_points_are_version_keyed() {
+    let mut db = ApiDb::builtin().unwrap();
+    assert_eq!(
+        db.entry_for_field("file_operations", "mmap"),
+        Some(Holds::Write)
+    );
+    db.layer += 1;
+    db.add_str(
+        "mine.toml",
+        "entry_point = [{ record = \"file_operations\", field = \"ioctl\", holds = \"none\", until = \"2.6.36\" }]",
+    )
+    .unwrap();
+    assert_eq!(
+        db.entry_for_field("file_operations", "ioctl"),
+        Some(Holds::None)
+    );
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert_eq!(db.entry_for_field("file_operations", "ioctl"), None);
+    assert_eq!(
+        db.entry_for_name("__do_sys_mremap"),
+        Some(("__do_sys_", Holds::None))
+    );
+    assert!(db
+        .describe()
+        .iter()
+        .any(|l| l.starts_with("entry_point") && l.contains("file_operations.mmap")));
+}
+
+#[test]
+fn needs_write_and_entry_point_errors() {
+    for (text, want) in [
+        (
+            "needs_write = [{ name = \"w\" }]",
+            "needs_write 'w': give exactly one of vma_arg and mm_arg",
+        ),
+        (
+            "needs_write = [{ name = \"w\", vma_arg = 0, mm_arg = 1 }]",
+            "needs_write 'w': give exactly one of vma_arg and mm_arg",
+        ),
+        (
+            "entry_point = [{ record = \"r\", holds = \"none\" }]",
+            "give record and field, or name_prefix",
+        ),
+        (
+            "entry_point = [{ name_prefix = \"__do_sys_\", holds = \"none\", since = \"6.5\", until = \"6.1\" }]",
+            "is not before",
+        ),
+    ] {
+        let mut db = ApiDb::default();
+        let e = db.add_str("bad.toml", text).unwrap_err();
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    }
+}
+
+#[test]
+fn per_vma_locks_are_6_4_and_later() {
+    let mut db = ApiDb::builtin().unwrap();
+    let releases = |db: &ApiDb| {
+        db.fault_handler("handle_mm_fault")
+            .unwrap()
+            .releases_vma_lock
+    };
+    // Unknown kernel: the newest handle_mm_fault contract.
+    assert!(releases(&db) && db.knows("lock_vma_under_rcu"));
+    db.set_kernel_version(Some("6.1.192".parse().unwrap()));
+    for name in [
+        "lock_vma_under_rcu",
+        "vma_start_read",
+        "vma_end_read",
+        "release_fault_lock",
+        "vma_end_write_all",
+        "vma_start_write",
+    ] {
+        assert!(!db.knows(name), "{name} is not 6.1 API");
+    }
+    assert!(!releases(&db));
+    db.set_kernel_version(Some("6.5".parse().unwrap()));
+    assert!(db.knows("vma_end_read") && !releases(&db));
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    assert!(releases(&db));
+    assert!(db.needs_write_at("vma_start_write", None).is_some());
+}

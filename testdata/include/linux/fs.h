@@ -7,12 +7,34 @@
 #include <linux/types.h>
 
 struct address_space;
+struct inode;
 
 struct file {
 	atomic_long_t f_count;
 	unsigned int f_flags;
 	struct address_space *f_mapping;
 	void *private_data;
+};
+
+struct vm_area_struct;
+struct kiocb;
+struct iov_iter;
+
+struct file_operations {
+	ssize_t (*read)(struct file *, char *, size_t, loff_t *);
+	ssize_t (*write)(struct file *, const char *, size_t, loff_t *);
+	long (*unlocked_ioctl)(struct file *, unsigned int, unsigned long);
+	long (*compat_ioctl)(struct file *, unsigned int, unsigned long);
+	int (*mmap)(struct file *, struct vm_area_struct *);
+	int (*open)(struct inode *, struct file *);
+	int (*release)(struct inode *, struct file *);
+};
+
+/* include/linux/binfmts.h */
+struct linux_binprm;
+struct linux_binfmt {
+	int (*load_binary)(struct linux_binprm *);
+	int (*core_dump)(void *);
 };
 
 struct file *get_file(struct file *f);

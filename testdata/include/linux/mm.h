@@ -129,6 +129,8 @@ struct vm_area_struct *find_extend_vma(struct mm_struct *, unsigned long addr);
 /* 6.1.37+: called with the read lock held; returns NULL with the lock dropped on failure */
 struct vm_area_struct *expand_stack(struct mm_struct * mm, unsigned long addr);
 int expand_stack_locked(struct vm_area_struct *vma, unsigned long address);
+/* 6.1.37+: stack expansion with the mmap_lock held for write */
+struct vm_area_struct *find_extend_vma_locked(struct mm_struct *, unsigned long addr);
 /* 6.1.37+ (mm/memory.c): returns NULL without the lock, or a VMA with it read-held */
 struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm,
 		unsigned long address, struct pt_regs *regs);
@@ -298,10 +300,37 @@ int pin_user_pages_fast(unsigned long start, int nr_pages,
 /* A static inline over page->flags without NODE_NOT_IN_PAGE_FLAGS: a prototype here. */
 int page_to_nid(const struct page *page);
 
+/* 6.3+: assert the mmap_lock held for write (via vma_start_write()); prototypes here. */
+void vm_flags_set(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags);
+
 /* put_page() is a static inline over folio_put() in 6.1: a prototype here. */
 void put_page(struct page *page);
 void unpin_user_page(struct page *page);
 void unpin_user_pages(struct page **pages, unsigned long npages);
 void set_page_dirty_lock(struct page *page);
+
+/*
+ * Per-VMA locks (6.4+, CONFIG_PER_VMA_LOCK), in their 6.12 shapes (include/linux/mm.h,
+ * mm/memory.c, mm/internal.h). Prototypes: mmlint reads them as data, not through bodies.
+ */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address);
+bool vma_start_read(struct vm_area_struct *vma);
+void vma_end_read(struct vm_area_struct *vma);
+void vma_start_write(struct vm_area_struct *vma);
+void vma_assert_locked(struct vm_area_struct *vma);
+void vma_assert_write_locked(struct vm_area_struct *vma);
+void vma_end_write_all(struct mm_struct *mm);
+void vm_flags_set(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags);
+void vm_flags_mod(struct vm_area_struct *vma, unsigned long set, unsigned long clear);
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned int flags;
+	unsigned long address;
+};
+/* 6.7+ mm/internal.h: vma_end_read() under FAULT_FLAG_VMA_LOCK, else mmap_read_unlock(). */
+void release_fault_lock(struct vm_fault *vmf);
 
 #endif /* _LINUX_MM_H */

@@ -198,3 +198,24 @@ const char *ok_fn_pointer_under_lock(struct mm_struct *mm, unsigned long addr)
 	mmap_read_unlock(mm);
 	return name;
 }
+
+/* The reference is taken after the unlock: the file may already be gone, so get_file()
+ * is a use of a dangling pointer, not a pin. */
+int bad_get_file_after_unlock(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+	int ret;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma)
+		file = vma->vm_file;
+	mmap_read_unlock(mm);
+	if (!file)
+		return -EBADF;
+	get_file(file); // expect: dangling-vma
+	ret = vfs_fsync(file, 0);
+	fput(file);
+	return ret;
+}

@@ -145,3 +145,39 @@ int ok_break_ksm(struct vm_area_struct *vma, unsigned long addr)
 	} while (!(ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_OOM)));
 	return (ret & VM_FAULT_OOM) ? -ENOMEM : 0;
 }
+
+/* Flags built with |= from constants on several paths, none of them FAULT_FLAG_ALLOW_RETRY
+ * (the state of the flags local is tracked by the names it may hold): handle_mm_fault()
+ * cannot drop the lock, and the VMA stays valid. */
+int ok_flags_built_without_allow_retry(struct vm_area_struct *vma, unsigned long addr,
+				       bool write)
+{
+	unsigned int flags = FAULT_FLAG_REMOTE;
+	vm_fault_t ret;
+
+	if (write)
+		flags |= FAULT_FLAG_WRITE;
+	else
+		flags |= FAULT_FLAG_KILLABLE;
+	ret = handle_mm_fault(vma, addr, flags, NULL);
+	if (ret & VM_FAULT_ERROR)
+		return -EFAULT;
+	return vma->vm_flags & VM_WRITE ? 1 : 0;
+}
+
+/* One of the paths adds FAULT_FLAG_ALLOW_RETRY: the fault may have dropped the lock. */
+int bad_flags_built_with_allow_retry(struct vm_area_struct *vma, unsigned long addr,
+				     bool write)
+{
+	unsigned int flags = FAULT_FLAG_REMOTE;
+	vm_fault_t ret;
+
+	if (write)
+		flags |= FAULT_FLAG_WRITE;
+	else
+		flags |= FAULT_FLAG_ALLOW_RETRY;
+	ret = handle_mm_fault(vma, addr, flags, NULL);
+	if (ret & VM_FAULT_ERROR)
+		return -EFAULT;
+	return vma->vm_flags & VM_WRITE ? 1 : 0; // expect: dangling-vma
+}

@@ -16,10 +16,6 @@ struct vm_area_struct *mmlint_cached_vma;
 /* Defined in another file: without a summary file (mmlint summarize) its release is unseen. */
 void mmlint_other_file_unlock(struct mm_struct *mm);
 
-/* 6.4+ per-VMA locks (declared here: the test headers have the 6.1 API). */
-struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address);
-void vma_end_read(struct vm_area_struct *vma);
-
 /* Only VMAs held in local variables are tracked: not one stored in a structure. */
 unsigned long missed_vma_in_struct_field(struct mmlint_walk *w, unsigned long addr)
 {
@@ -83,13 +79,12 @@ unsigned long missed_callee_releases_on_some_paths(struct mm_struct *mm, unsigne
 	return vma ? vma->vm_start : 0;	/* dangling when drop != 0, not reported */
 }
 
-/* Per-VMA locks (6.4+) are not modelled: only mmap_lock holds end a VMA's validity. */
-unsigned long missed_use_after_vma_end_read(struct mm_struct *mm, unsigned long addr)
+/* fp: the VMA is of another process's mm (a remote lookup by the caller), and the lock
+ * released is current->mm's: mmlint takes the parameter to be current->mm's VMA. */
+unsigned long fp_remote_vma_param_after_current_mm_release(struct vm_area_struct *vma)
 {
-	struct vm_area_struct *vma = lock_vma_under_rcu(mm, addr);
+	unsigned long start = vma->vm_start;
 
-	if (!vma)
-		return 0;
-	vma_end_read(vma);
-	return vma->vm_start;	/* may be freed, not reported */
+	mmap_read_unlock(get_current()->mm);
+	return vma->vm_end - start; // expect: dangling-vma
 }

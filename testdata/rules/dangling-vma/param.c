@@ -1,4 +1,5 @@
 #include <linux/mm.h>
+#include <linux/sched.h>
 
 int mmlint_prepare_range(unsigned long start, unsigned long end);
 
@@ -81,4 +82,26 @@ unsigned long ok_param_vm_mm_unlock(struct vm_area_struct *vma)
 
 	mmap_read_unlock(vma->vm_mm);
 	return len;
+}
+
+/* A VMA parameter, and a release of current->mm's lock that this function did not take:
+ * the caller looked the VMA up in its own mm under that hold, so it dangles afterwards. */
+unsigned long bad_param_after_current_mm_release(struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	mmap_read_unlock(current->mm);
+	return vma->vm_end - start; // expect: dangling-vma
+}
+
+/* The hold released is one this function took: the parameter belongs to the caller's
+ * hold, which this function does not end. */
+unsigned long ok_param_own_current_mm_hold(struct vm_area_struct *vma)
+{
+	unsigned long end;
+
+	mmap_read_lock(current->mm);
+	end = vma->vm_end;
+	mmap_read_unlock(current->mm);
+	return end - vma->vm_start;
 }

@@ -1,3 +1,7 @@
+// mmlint-kernel-version: 6.1 unknown
+/* Runs as 6.1 (6.1.0, the shape it reduces, where stack expansion ran under the read lock)
+ * and with the kernel unknown, where expand_stack_locked()'s 6.1.37+ write requirement
+ * applies to the call under the read lock (expect@unknown below). */
 #include <linux/mm.h>
 
 /* arch/parisc and include/uapi/asm-generic/siginfo.h values */
@@ -102,7 +106,7 @@ good_area:
 check_expansion:
 	vma = prev_vma;
 	/* 6.1.0 called expand_stack(vma, address), which had this signature */
-	if (vma && (expand_stack_locked(vma, address) == 0))
+	if (vma && (expand_stack_locked(vma, address) == 0)) // expect@unknown: vma-modified-without-write-lock
 		goto good_area;
 
 /*

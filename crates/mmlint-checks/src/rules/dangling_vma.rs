@@ -27,6 +27,13 @@
 //! `summaries.c`); functions of other files with `--summaries FILE` (`mmlint summarize`;
 //! `testdata/summaries/drv_user.c`).
 //!
+//! Per-VMA locks (6.4+): a VMA from `lock_vma_under_rcu()`, or one `vma_start_read()`
+//! locked, lives as long as its own VMA lock, not the mmap_lock. That lock ends with
+//! `vma_end_read()`, `release_fault_lock()`, or inside `handle_mm_fault(...,
+//! FAULT_FLAG_VMA_LOCK)` when it returns `VM_FAULT_RETRY` or `VM_FAULT_COMPLETED` (6.6+;
+//! `releases_vma_lock` in `rules/droppers.toml`). The message says which lock ended
+//! (fixtures `vma_lock.c`).
+//!
 //! ## Example
 //! ```c
 //! mmap_read_lock(mm);
@@ -58,15 +65,23 @@
 //! - A callee that releases the lock on some of its paths only, with nothing the caller can
 //!   test telling which, leaves the lock "maybe held", and a maybe is not reported
 //!   (`missed_callee_releases_on_some_paths`).
-//! - Per-VMA locks (6.4+: `lock_vma_under_rcu()`, `vma_end_read()`) are not modelled
-//!   (`missed_use_after_vma_end_read`).
-//! - mmlint cannot know that nobody else can unmap: `exit_mmap()` runs when the mm has no
-//!   users left, and its uses of the first VMA after `mmap_read_unlock()` are reported
-//!   although they are safe (docs/triage/linux-6.1.md, reports 3–6). Suppress such a
-//!   report with an `mmlint-ignore` comment that says why.
+//! - A function that releases `current->mm`'s lock without having taken it, and has VMA
+//!   parameters whose mm it never names, takes those VMAs to be `current->mm`'s
+//!   (`param.c`, `bad_param_after_current_mm_release`): the caller looked them up in its
+//!   own mm. A VMA of another process passed in is then reported although the lock
+//!   released is not its own (`fp_remote_vma_param_after_current_mm_release`). A lock
+//!   operation on the VMA's own mm (`vma->vm_mm`) earlier on the path turns this off.
+//! - Fault helpers that release the per-VMA lock through their `vmf` when they return
+//!   `VM_FAULT_RETRY` (`vmf_anon_prepare()`) are not modelled, nor is a VMA read back from
+//!   `vmf->vma`.
+//! - mmlint cannot know by itself that nobody else can unmap: `exit_mmap()` runs when the
+//!   mm has no users left, so its uses of the first VMA after `mmap_read_unlock()` are
+//!   safe. That is said in the rules data (`exclusive_mm` in `rules/vma.toml`, fixture
+//!   `exit_mmap.c`; docs/triage/linux-6.1.md, reports 3–6); another function in that
+//!   situation needs an entry there, or an `mmlint-ignore` comment that says why.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, VmaUse};
+use mmlint_domains::{is_vma_lock, Event, VmaUse};
 use mmlint_ir::Span;
 
 use crate::{line_of, Check, FnCx, RuleMeta};
@@ -100,12 +115,18 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
         unreachable!("the analysis records only uses of dead VMAs")
     };
     let vma = p.derived_from.clone().unwrap_or_else(|| u.name.clone());
-    let message = match &p.derived_from {
-        Some(base) => format!(
+    let vma_lock = is_vma_lock(&p.lock);
+    let message = match (&p.derived_from, vma_lock) {
+        (Some(base), true) => format!(
+            "pointer '{}' derived from VMA '{}' used after the VMA's per-VMA lock was released",
+            u.name, base
+        ),
+        (None, true) => format!("VMA '{}' used after its per-VMA lock was released", u.name),
+        (Some(base), false) => format!(
             "pointer '{}' derived from VMA '{}' used after mmap_lock of '{}' was released",
             u.name, base, u.lock_display
         ),
-        None => format!(
+        (None, false) => format!(
             "VMA '{}' used after mmap_lock of '{}' was released",
             u.name, u.lock_display
         ),
@@ -130,7 +151,11 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
         },
         Note {
             span: released.clone(),
-            message: "lock released here".into(),
+            message: if vma_lock {
+                "VMA lock released here".into()
+            } else {
+                "lock released here".into()
+            },
         },
     ];
     if let Some(again) = &u.relocked_at {

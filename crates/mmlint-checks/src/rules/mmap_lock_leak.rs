@@ -55,7 +55,7 @@
 //!   (`fp_locked_through_a_wrapper`, a false positive).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, HeldLock, LockKey, Sign};
+use mmlint_domains::{is_vma_lock, Event, HeldLock, LockKey, Sign};
 use mmlint_ir::Span;
 
 use crate::{Check, FnCx, RuleMeta};
@@ -86,93 +86,115 @@ impl Check for MmapLockLeak {
     }
 }
 
-fn run<'a>(cx: &'a FnCx<'_>, out: &mut Vec<Diagnostic>) {
-    {
-        let returns_pointer = cx.body.func.ret_ty.is_pointer();
-        let rets: Vec<Ret<'a>> = cx
-            .facts
-            .events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Return {
-                    at,
-                    value,
-                    held,
-                    released,
-                } => Some(Ret {
-                    at,
-                    sign: value.unwrap_or(Sign::TOP),
-                    held,
-                    released,
-                }),
-                _ => None,
-            })
-            .collect();
-        let mut keys: Vec<&LockKey> = rets
-            .iter()
-            .flat_map(|r| r.held.iter().map(|h| &h.key))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        let is_error = |s: Sign| {
-            if returns_pointer {
-                // NULL, or an error pointer.
-                !s.is_empty() && Sign::NEG.union(Sign::ZERO).contains(s)
-            } else {
-                !s.contains(Sign::ZERO) && s.contains(Sign::NEG) && s != Sign::TOP
-            }
-        };
-        for key in keys {
-            let holding =
-                |r: &Ret<'a>| -> Option<&'a HeldLock> { r.held.iter().find(|h| &h.key == key) };
-            // Returns where the caller's hold is unknown (the lock was never touched, or
-            // was re-taken after a callee dropped it) say nothing about balance.
-            let released: Vec<&Ret<'a>> =
-                rets.iter().filter(|r| r.released.contains(key)).collect();
-            if released.is_empty() {
-                continue;
-            }
-            for r in rets.iter() {
-                let Some(h) = holding(r) else { continue };
-                // An unknown value is only "the same class" as another unknown value: a
-                // helper returning `proc_get_vma()` with the lock and `ERR_PTR(-EINTR)`
-                // without it is the kernel's convention, not a leak.
-                let same_class = released.iter().find(|n| {
-                    if n.sign == Sign::TOP || r.sign == Sign::TOP {
-                        n.sign == r.sign
-                    } else {
-                        !n.sign.meet(r.sign).is_empty()
-                    }
-                });
-                let error = is_error(r.sign);
-                let other = match (same_class, error) {
-                    (Some(n), _) => n,
-                    (None, true) => released[0],
-                    (None, false) => continue,
-                };
-                let message = if error {
-                    format!(
-                        "error return with mmap_lock of '{}' still held (acquired by this function)",
-                        h.display
-                    )
-                } else {
-                    format!(
-                        "returns with mmap_lock of '{}' held here but released on other returns",
-                        h.display
-                    )
-                };
-                let mut notes = vec![Note {
-                    span: h.acquired_at.clone(),
-                    message: format!("acquired here by {}", h.acquired_by),
-                }];
-                if other.at != r.at {
-                    notes.push(Note {
-                        span: other.at.clone(),
-                        message: "this return releases it".into(),
-                    });
-                }
-                out.push(cx.diag(&META, r.at.clone(), message, notes));
-            }
+/// A return that still holds a lock this function took, where another return released
+/// it: `error` when the return is an error return.
+pub(crate) struct Leak<'a> {
+    pub(crate) at: &'a Span,
+    pub(crate) held: &'a HeldLock,
+    pub(crate) other: &'a Span,
+    pub(crate) error: bool,
+}
+
+/// The leaks of the mmap_locks (`vma_locks` false) or of the per-VMA locks (true).
+pub(crate) fn leaks<'a>(cx: &'a FnCx<'_>, vma_locks: bool) -> Vec<Leak<'a>> {
+    let mut found = Vec::new();
+    let returns_pointer = cx.body.func.ret_ty.is_pointer();
+    let rets: Vec<Ret<'a>> = cx
+        .facts
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Return {
+                at,
+                value,
+                held,
+                released,
+            } => Some(Ret {
+                at,
+                sign: value.unwrap_or(Sign::TOP),
+                held,
+                released,
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut keys: Vec<&LockKey> = rets
+        .iter()
+        .flat_map(|r| r.held.iter().map(|h| &h.key))
+        .filter(|k| is_vma_lock(k) == vma_locks)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let is_error = |s: Sign| {
+        if returns_pointer {
+            // NULL, or an error pointer.
+            !s.is_empty() && Sign::NEG.union(Sign::ZERO).contains(s)
+        } else {
+            !s.contains(Sign::ZERO) && s.contains(Sign::NEG) && s != Sign::TOP
         }
+    };
+    for key in keys {
+        let holding =
+            |r: &Ret<'a>| -> Option<&'a HeldLock> { r.held.iter().find(|h| &h.key == key) };
+        // Returns where the caller's hold is unknown (the lock was never touched, or
+        // was re-taken after a callee dropped it) say nothing about balance.
+        let released: Vec<&Ret<'a>> = rets.iter().filter(|r| r.released.contains(key)).collect();
+        if released.is_empty() {
+            continue;
+        }
+        for r in rets.iter() {
+            let Some(h) = holding(r) else { continue };
+            // An unknown value is only "the same class" as another unknown value: a
+            // helper returning `proc_get_vma()` with the lock and `ERR_PTR(-EINTR)`
+            // without it is the kernel's convention, not a leak.
+            let same_class = released.iter().find(|n| {
+                if n.sign == Sign::TOP || r.sign == Sign::TOP {
+                    n.sign == r.sign
+                } else {
+                    !n.sign.meet(r.sign).is_empty()
+                }
+            });
+            let error = is_error(r.sign);
+            let other = match (same_class, error) {
+                (Some(n), _) => n,
+                (None, true) => released[0],
+                (None, false) => continue,
+            };
+            found.push(Leak {
+                at: r.at,
+                held: h,
+                other: other.at,
+                error,
+            });
+        }
+    }
+    found
+}
+
+fn run(cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
+    for l in leaks(cx, false) {
+        let h = l.held;
+        let message = if l.error {
+            format!(
+                "error return with mmap_lock of '{}' still held (acquired by this function)",
+                h.display
+            )
+        } else {
+            format!(
+                "returns with mmap_lock of '{}' held here but released on other returns",
+                h.display
+            )
+        };
+        let mut notes = vec![Note {
+            span: h.acquired_at.clone(),
+            message: format!("acquired here by {}", h.acquired_by),
+        }];
+        if l.other != l.at {
+            notes.push(Note {
+                span: l.other.clone(),
+                message: "this return releases it".into(),
+            });
+        }
+        out.push(cx.diag(&META, l.at.clone(), message, notes));
     }
 }

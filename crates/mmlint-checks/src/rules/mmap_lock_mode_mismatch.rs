@@ -2,7 +2,10 @@
 //!
 //! ## What it finds
 //! A read release (`mmap_read_unlock()`, `up_read()`) of an mmap_lock this function took
-//! for writing, or a write release of a read hold.
+//! for writing, or a write release of a read hold. And a call that needs the lock held for
+//! write (`vm_flags_set()` and the other `needs_write` rows of `rules/entry.toml`,
+//! `mmap_assert_write_locked()`, or a function that calls one of them on its caller's
+//! hold) made under a read hold this function took.
 //!
 //! ## Why is this a bug?
 //! An rwsem's read and write holds are counted differently: `up_read()` on a write hold
@@ -33,9 +36,12 @@
 //!   (`missed_read_unlock_of_asserted_write_hold`).
 //! - A hold taken in a function of another file is unseen without a summary file
 //!   (`missed_read_unlock_after_other_file_write_lock`).
+//! - After an assertion that accepts either mode (`mmap_assert_locked()`), a call that
+//!   needs write is not reported: the write requirement passes to the callers
+//!   (`requirements.c`, `ok_assert_any_then_flags`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, HoldMode, Status};
+use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -62,7 +68,30 @@ impl Check for MmapLockModeMismatch {
 
     fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
         for e in &cx.facts.events {
+            if let Event::NeedsLock {
+                at,
+                call,
+                lock_display,
+                status: Status::Held(HoldMode::Read),
+                mode: HoldMode::Write,
+                via,
+            } = e
+            {
+                let message = format!(
+                    "{call}() needs mmap_lock of '{lock_display}' held for write, but it is held for read"
+                );
+                let mut notes = Vec::new();
+                if let Some(n) = read_hold_note(cx) {
+                    notes.push(n);
+                }
+                notes.extend(super::vma_without_mmap_lock::origin_notes(via));
+                out.push(cx.diag(&META, at.clone(), message, notes));
+                continue;
+            }
             let Event::Release(r) = e else { continue };
+            if is_vma_lock(&r.key) {
+                continue;
+            }
             // Only a hold this function took has a known mode (an assertion may not say).
             let (Status::Held(held), Some(at)) = (&r.before, &r.acquired_at) else {
                 continue;
@@ -85,4 +114,21 @@ impl Check for MmapLockModeMismatch {
             out.push(cx.diag(&META, r.at.clone(), message, vec![note]));
         }
     }
+}
+
+/// Where the read hold comes from: the entry state (a callback the kernel calls under the
+/// read lock).
+fn read_hold_note(cx: &FnCx<'_>) -> Option<Note> {
+    let entry = cx
+        .facts
+        .entry
+        .as_ref()
+        .filter(|e| e.holds == mmlint_rules::Holds::Read)?;
+    Some(Note {
+        span: entry.at.clone(),
+        message: format!(
+            "{}: the kernel calls it with mmap_lock held for read",
+            entry.why
+        ),
+    })
 }

@@ -40,7 +40,7 @@
 //!   (`testdata/rules/dangling-vma/summaries.c`, `bad_unlock_ignoring_locked`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
-use mmlint_domains::{Event, Status};
+use mmlint_domains::{is_vma_lock, Event, Status};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -61,6 +61,9 @@ impl Check for MmapLockUnbalancedUnlock {
     fn run(&self, cx: &FnCx<'_>, out: &mut Vec<Diagnostic>) {
         for e in &cx.facts.events {
             let Event::Release(r) = e else { continue };
+            if is_vma_lock(&r.key) {
+                continue;
+            }
             let (message, note) = match &r.before {
                 Status::Released(first) => (
                     format!(

@@ -1,17 +1,24 @@
 //! # vma-without-mmap-lock
 //!
 //! ## What it finds
-//! A VMA lookup (`find_vma()`, `vma_lookup()`, an iterator …) or a `get_user_pages*()` call
-//! without `locked`, made on a path where this function has released that mm's mmap_lock,
-//! or where its conditional acquire (`mmap_read_lock_killable()`, `mmap_read_trylock()`)
-//! failed.
+//! A VMA lookup (`find_vma()`, `vma_lookup()`, an iterator …), a `get_user_pages*()` call
+//! without `locked`, an mmap_lock assertion, or a call to a function that needs the lock
+//! held (one of these, directly or through its callees), made on a path where that mm's
+//! mmap_lock is not held: this function released it, its conditional acquire
+//! (`mmap_read_lock_killable()`, `mmap_read_trylock()`) failed, or the function is an
+//! entry point that the kernel calls holding no mmap_lock and never took it. Entry points
+//! are listed in `rules/entry.toml`: `file_operations` callbacks other than `.mmap`
+//! (recognised from the designated initializer that stores them), `SYSCALL_DEFINE` bodies,
+//! `linux_binfmt.load_binary`. The notes lead from the call to where the requirement
+//! comes from: the callee, its callee, down to the lookup.
 //!
 //! ## Why is this a bug?
 //! Walking the VMA tree requires the mmap_lock (or RCU with per-VMA locks, 6.4+): without
 //! it the tree can be modified under the walker and the returned VMA can be freed at any
 //! moment. GUP without `locked` expects the caller to hold the lock and asserts it.
-//! Entry state is unknown to mmlint, so a lookup in a function that never touches the lock
-//! is not reported: the caller may hold it.
+//! Outside the entry points, the entry state is unknown, so a lookup in a function that
+//! never touches the lock is not reported: the caller may hold it. The requirement goes
+//! into the function's summary instead, and is checked where it is called.
 //!
 //! ## Example
 //! ```c
@@ -28,12 +35,21 @@
 //! ```
 //!
 //! ## Known limitations
-//! - A lookup in a function that never takes or releases that lock is not reported
-//!   (`testdata/rules/vma-without-mmap-lock/lookup.c`, `ok_find_vma_unknown_entry`).
+//! - A lookup in a function that never takes or releases that lock, and is not an entry
+//!   point, is not reported (`testdata/rules/vma-without-mmap-lock/lookup.c`,
+//!   `ok_find_vma_unknown_entry`); its callers are checked
+//!   (`entry.c`, `bad_compat_ioctl`). Callbacks of kthreads, workqueues and `module_init`
+//!   are not entry points yet, nor callbacks stored by assignment rather than by a
+//!   designated initializer.
 //! - Two mm expressions mmlint cannot prove equal are two locks: after releasing `other`,
 //!   a lookup on `mm` is not reported even if the caller passed the same mm twice
 //!   (`lookup.c`, `ok_other_mm_released`). Aliases are followed as for dangling-vma
 //!   (`current->mm`, local copies, `vma->vm_mm`: `testdata/rules/dangling-vma/alias.c`).
+//! - An entry state that holds nothing says nothing about a lock named through a local
+//!   VMA whose lookup mmlint did not see (`vma = vma_prev_limit(...)`, then
+//!   `vm_flags_set(vma, ...)`): that is some mm's lock, often one the function holds under
+//!   another name (6.12 `brk()`), so it is not reported (`entry.c`,
+//!   `__do_sys_mmlint_ok_untracked_vma`).
 //! - A release in a function of another file is missed without a summary file
 //!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
 //!   file are followed through their summaries, including a callee that looks VMAs up and
@@ -41,7 +57,9 @@
 //!   `bad_helper_lookup_after_unlock`).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
+use mmlint_domains::summary::Origin;
 use mmlint_domains::{Event, Status};
+use mmlint_ir::{Loc, Span};
 
 use crate::{Check, FnCx, RuleMeta};
 
@@ -66,6 +84,8 @@ impl Check for VmaWithoutMmapLock {
                 call,
                 lock_display,
                 status,
+                via,
+                ..
             } = e
             else {
                 continue;
@@ -79,10 +99,31 @@ impl Check for VmaWithoutMmapLock {
                     span: r.clone(),
                     message: "conditional acquire failed on this path".into(),
                 },
+                Status::Unknown => match &cx.facts.entry {
+                    Some(entry) => Note {
+                        span: entry.at.clone(),
+                        message: format!("{}: the kernel calls it without mmap_lock", entry.why),
+                    },
+                    None => continue,
+                },
                 _ => continue,
             };
             let message = format!("{call}() called without mmap_lock of '{lock_display}' held");
-            out.push(cx.diag(&META, at.clone(), message, vec![note]));
+            let mut notes = vec![note];
+            notes.extend(origin_notes(via));
+            out.push(cx.diag(&META, at.clone(), message, notes));
         }
     }
+}
+
+/// The steps of a requirement after the call itself: the callee's call or lookup that needs
+/// the lock, and so on down to the origin.
+pub(crate) fn origin_notes(via: &[Origin]) -> Vec<Note> {
+    via.iter()
+        .skip(1)
+        .map(|o| Note {
+            span: Span::point(Loc::new(o.file.as_str(), o.line, o.col)),
+            message: o.what.clone(),
+        })
+        .collect()
 }

@@ -2,8 +2,9 @@
 
 use mmlint_ir::Span;
 
+use super::EntryState;
 use crate::state::{HoldMode, LockKey, Prov, Sign, Status};
-use crate::summary::Summary;
+use crate::summary::{Origin, Summary};
 
 /// A VMA (or derived pointer) dereferenced or passed to a call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub struct VmaUse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseEvent {
     pub at: Span,
+    /// The lock released (see [`crate::is_vma_lock`]).
+    pub key: LockKey,
     pub call: String,
     pub lock_display: String,
     pub mode: HoldMode,
@@ -56,15 +59,31 @@ pub struct HeldLock {
 pub enum Event {
     VmaUse(VmaUse),
     Release(ReleaseEvent),
-    /// A call that needs the mm's lock held (VMA lookup, GUP without `locked`), made in
-    /// `status`.
+    /// A call that needs the mm's lock held in `mode` (VMA lookup, GUP without `locked`,
+    /// `vm_flags_set()`, a callee that needs it), made in `status`: released, acquire
+    /// failed, `Unknown` in a function that holds nothing at entry ([`FnFacts::entry`]), or
+    /// held for read where write is needed. `via` is where the requirement comes from,
+    /// this call first.
     NeedsLock {
         at: Span,
         call: String,
         lock_display: String,
         status: Status,
+        mode: HoldMode,
+        via: Vec<Origin>,
     },
     Gup(GupCall),
+    /// A VMA changed (`what`: a `vma_write` call or a store to a `vma_write_fields` field)
+    /// while only a read hold protects it.
+    VmaChangedUnderRead {
+        at: Span,
+        what: String,
+        vma: String,
+        lock_display: String,
+        hold: super::ReadHold,
+        held_at: Option<Span>,
+        held_by: Option<String>,
+    },
     /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`) made
     /// while this function holds it.
     TakesHeldLock {
@@ -94,4 +113,7 @@ pub struct FnFacts {
     pub converged: bool,
     /// What a caller needs to know about this function (see [`crate::summary`]).
     pub summary: Summary,
+    /// The entry state the analysis started from, when the code says how the kernel calls
+    /// the function.
+    pub entry: Option<EntryState>,
 }

@@ -10,15 +10,23 @@
 //! - `vma`: VMA provenance (a VMA's fields, pointers derived from it, its uses);
 //! - `probe`: trylocks used as assertions (`BUG_ON(mmap_read_trylock(mm))`), found on the
 //!   statement tree;
-//! - `calls`: the call transfer function, one file per category of rules data.
+//! - `vma_write`: changes to a VMA (`vm_flags_set()`, stores to `vm_start` …) and the
+//!   hold they happen under;
+//! - `calls`: the call transfer function, one file per category of rules data;
+//! - `entry`: what the function holds at entry when the code says how the kernel calls it;
+//! - `requirements`: locks a call needs held (and in which mode): checked against the
+//!   path's state, or, when the entry state is unknown, passed on to the callers.
 
 mod calls;
+mod entry;
 mod events;
 mod paths;
 mod probe;
 mod refine;
+mod requirements;
 mod value;
 mod vma;
+mod vma_write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -28,14 +36,16 @@ use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, Resu
 use mmlint_ir::{Callee, Expr, ExprKind, Function, Loc, Span, Ty, UnOp, VarId};
 use mmlint_rules::ApiDb;
 
-use crate::state::{LockKey, Place, Prov, Sign, State, Status};
-use crate::summary::{self, Exit, Lookup};
+use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
+use crate::summary::{self, Exit, Lookup, Origin};
 use crate::MAX_DISJUNCTS;
 
 use calls::{DropSplit, SummarySplit};
+pub use entry::EntryState;
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 use refine::{place_of, refine, restrict};
 use value::pure_key;
+pub use vma_write::ReadHold;
 
 /// True when the function touches anything the analysis tracks: a call the rules data
 /// knows, or a VMA-typed variable. Functions that do not are skipped.
@@ -85,7 +95,13 @@ pub struct Callees<'a> {
 }
 
 /// Runs the analysis on `body` and returns its events, deduplicated, in program order.
-pub fn analyze(body: &Body, db: &ApiDb, callees: Callees<'_>, summaries: Lookup<'_>) -> FnFacts {
+pub fn analyze(
+    body: &Body,
+    db: &ApiDb,
+    callees: Callees<'_>,
+    summaries: Lookup<'_>,
+    entry: Option<&EntryState>,
+) -> FnFacts {
     let noreturn = callees.noreturn;
     // The mm of a function that owns it alone: its lock's releases end no VMA's life.
     let exclusive = db
@@ -108,8 +124,9 @@ pub fn analyze(body: &Body, db: &ApiDb, callees: Callees<'_>, summaries: Lookup<
         retake_split: None,
         summary_split: None,
         param_uses: 0,
-        needs: BTreeSet::new(),
+        needs: BTreeMap::new(),
         exits: Vec::new(),
+        entry,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -120,7 +137,7 @@ pub fn analyze(body: &Body, db: &ApiDb, callees: Callees<'_>, summaries: Lookup<
     let mut events = std::mem::take(&mut a.events);
     let mut seen = std::collections::HashSet::new();
     events.retain(|e| seen.insert(format!("{e:?}")));
-    let needs = a.needs.iter().filter_map(|k| a.path_of(k)).collect();
+    let needs = a.summary_needs();
     let uses = (0..body.func.params.len().min(64))
         .filter(|i| a.param_uses & (1 << i) != 0)
         .collect();
@@ -132,6 +149,7 @@ pub fn analyze(body: &Body, db: &ApiDb, callees: Callees<'_>, summaries: Lookup<
         events,
         converged: results.converged,
         summary,
+        entry: entry.cloned(),
     }
 }
 
@@ -223,10 +241,13 @@ struct LockVma<'a> {
     summary_split: Option<SummarySplit>,
     /// Parameters (bits) whose VMA this function reads.
     param_uses: u64,
-    /// Locks this function expects held at entry.
-    needs: BTreeSet<LockKey>,
+    /// Locks this function expects held at entry: the mode, and where the requirement
+    /// comes from.
+    needs: BTreeMap<LockKey, (HoldMode, Vec<Origin>)>,
     /// The states at `return`, recorded in the final pass.
     exits: Vec<Exit>,
+    /// What the function holds at entry, when the code says how the kernel calls it.
+    entry: Option<&'a EntryState>,
 }
 
 impl<'a> LockVma<'a> {
@@ -370,6 +391,7 @@ impl Analysis for LockVma<'_> {
                 );
             }
         }
+        self.entry_locks(&mut st);
         state.insert(st);
     }
 

@@ -3,7 +3,7 @@
 //! `IS_ERR` tests, and tests of a fault handler's result (`fault_signal_pending`).
 
 use mmlint_ir::{Expr, ExprKind, UnOp, VarId};
-use mmlint_rules::{LockAction, LockFn, SucceedsWhen};
+use mmlint_rules::{LockAction, LockFn, LockKind, SucceedsWhen};
 
 use super::calls::hold;
 use super::refine::{place_of, restrict};
@@ -116,10 +116,19 @@ impl<'a> LockVma<'a> {
                 l.status = Status::Held(hold(ca.lock.mode));
                 l.acquired_at = Some(ca.call.span.clone());
                 l.acquired_by = Some(text);
+                // After `vma_start_read(vma)` succeeded, `vma` lives as long as its VMA lock.
+                if ca.lock.lock_kind == LockKind::VmaLock {
+                    if let ExprKind::Call { args: a, .. } = &ca.call.kind {
+                        if let Some(arg) = a.get(ca.lock.lock_arg) {
+                            self.bind_to_vma_lock(&mut ok, arg, &key, ca.call);
+                        }
+                    }
+                }
                 match ca.lock.failure_asserts {
                     // A trylock used as an assertion: its failure says the lock is held.
                     Some(mode) if self.probes.contains(&ca.call.span.start) => {
-                        self.assert_held(&mut fail, &key, &display, mode);
+                        let name = ca.lock.name.clone();
+                        self.assert_held(&mut fail, &key, &display, ca.call, &name, mode, false);
                     }
                     _ => {
                         fail.lock_mut(&key, &display).status =

@@ -106,6 +106,41 @@ pub(crate) fn const_names(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
+/// The named flags local `v` may hold after `v = rhs` or `v op= rhs`: known while it is
+/// built from named constants (and locals so built) with `=`, `|=` and `&=`.
+fn flag_bits_after(
+    st: &State,
+    v: VarId,
+    op: Option<BinOp>,
+    rhs: &Expr,
+) -> Option<std::collections::BTreeSet<std::sync::Arc<str>>> {
+    let of_rhs = || match &rhs.strip_casts().kind {
+        _ if is_constant_flags(rhs) => {
+            let mut names = Vec::new();
+            const_names(rhs, &mut names);
+            Some(
+                names
+                    .iter()
+                    .map(|n| std::sync::Arc::from(n.as_str()))
+                    .collect(),
+            )
+        }
+        ExprKind::Local(w) => st.flag_bits.get(w).cloned(),
+        _ => None,
+    };
+    match op {
+        None => of_rhs(),
+        Some(BinOp::BitOr) => {
+            let mut bits = st.flag_bits.get(&v)?.clone();
+            bits.extend(of_rhs()?);
+            Some(bits)
+        }
+        // Clearing bits leaves a subset: the names it may hold still cover it.
+        Some(BinOp::BitAnd) => st.flag_bits.get(&v).cloned(),
+        _ => None,
+    }
+}
+
 /// Flags written as constants only (`FAULT_FLAG_WRITE | FAULT_FLAG_REMOTE`).
 pub(crate) fn is_constant_flags(e: &Expr) -> bool {
     match &e.strip_casts().kind {
@@ -297,8 +332,12 @@ impl LockVma<'_> {
                 let r = self.eval(st, rhs, infeasible);
                 match lhs.strip_casts().kind {
                     ExprKind::Local(v) => {
+                        let bits = flag_bits_after(st, v, *op, rhs);
                         st.vmas.remove(&v);
                         st.forget(v);
+                        if let Some(b) = bits {
+                            st.flag_bits.insert(v, b);
+                        }
                         st.aliases.remove(&v);
                         if op.is_none() {
                             if let Some(p) = &r.prov {
@@ -331,6 +370,7 @@ impl LockVma<'_> {
                     // A store through a VMA (`vma->vm_flags = x`) is a use; the stored
                     // value escapes, and conditions on that place are stale.
                     _ => {
+                        self.vma_store(st, lhs);
                         self.eval(st, lhs, infeasible);
                         if let Some(place) = pure_key(lhs) {
                             st.conds.retain(|k, _| !k.contains(&place));

@@ -5,7 +5,7 @@ use mmlint_ir::{Expr, Span};
 
 use super::value::Val;
 use super::{Event, LockVma, VmaUse};
-use crate::state::{LockKey, Prov, State, Status};
+use crate::state::{is_vma_lock, LockKey, LockSt, Prov, State, Status};
 
 impl LockVma<'_> {
     pub(crate) fn is_vma_ptr(&self, e: &Expr) -> bool {
@@ -76,6 +76,10 @@ impl LockVma<'_> {
                 return Val::default();
             }
             if field == "vm_mm" || self.db.vma_field_not_derived.iter().any(|f| f == field) {
+                // Under a VMA lock, the mm's mmap_lock is not held: its state is unknown.
+                if is_vma_lock(&p.lock) {
+                    return Val::default();
+                }
                 if field == "vm_mm" || self.is_mm_ptr(e) {
                     let display = st
                         .locks
@@ -157,6 +161,50 @@ impl LockVma<'_> {
             lock_taken_by: l.and_then(|l| l.acquired_by.clone()),
             dead: None,
             is_array: false,
+        }
+    }
+}
+
+impl LockVma<'_> {
+    /// A release of `current->mm`'s lock that this function did not take, in a function
+    /// with VMA parameters whose mm it never names: the caller looked those VMAs up in its
+    /// own mm, under the hold released here, so they dangle from here on. A VMA of another
+    /// process's mm passed in makes this a false report (docs of dangling-vma).
+    pub(crate) fn release_ties_vma_params(
+        &self,
+        st: &mut State,
+        key: &LockKey,
+        before: &LockSt,
+        at: &Span,
+    ) {
+        if before.acquired_at.is_some() || before.status != Status::Unknown {
+            return;
+        }
+        let is_current_mm = self
+            .db
+            .stable_calls
+            .iter()
+            .any(|c| **key == *format!("{c}()->mm"))
+            || &**key == "current->mm";
+        if !is_current_mm {
+            return;
+        }
+        let f = &self.body.func;
+        for &p in &f.params {
+            let d = f.var(p);
+            if !d.ty.is_ptr_to(&self.db.vma_record) {
+                continue;
+            }
+            let param_key: LockKey = std::sync::Arc::from(format!("{}->vm_mm", d.name).as_str());
+            let untouched = st.locks.get(&param_key).is_some_and(|l| {
+                l.status == Status::Unknown && l.acquired_at.is_none() && !l.entry_ended
+            });
+            if untouched {
+                st.kill_vmas_of(&param_key, at);
+                if let Some(l) = st.locks.get_mut(&param_key) {
+                    l.status = Status::Released(at.clone());
+                }
+            }
         }
     }
 }

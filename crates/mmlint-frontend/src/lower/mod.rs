@@ -9,12 +9,14 @@
 //! - `expr`: expressions;
 //! - `macros`: what the preprocessor and builtins hide (the macro a literal came from,
 //!   `__builtin_choose_expr`, `?:` with an omitted operand, `_Generic`);
-//! - `stmt`: statements, `for` headers and `asm goto`.
+//! - `stmt`: statements, `for` headers and `asm goto`;
+//! - `inits`: designated initializers that store function pointers (`.mmap = foo_mmap`).
 
 // clang-sys constants keep their C names; matching on them is the point.
 #![allow(non_upper_case_globals)]
 
 mod expr;
+mod inits;
 mod macros;
 mod stmt;
 mod types;
@@ -197,12 +199,14 @@ pub fn lower_tu(
             functions.push(f);
         }
     }
+    let field_inits = inits::field_inits(&mut ctx, root);
     TranslationUnit {
         main_file: main.to_string(),
         functions,
         errors,
         noreturn: ctx.noreturn,
         decls: ctx.decls,
+        field_inits,
     }
 }
 

@@ -10,7 +10,7 @@ use mmlint_rules::{FaultHandler, ReleasedWhenFalse, RetakeFlag};
 use super::super::value::{const_names, is_constant_flags, Val};
 use super::super::LockVma;
 use super::out_place;
-use crate::state::{FaultTag, HoldMode, LockKey, Place, Sign, State, Status};
+use crate::state::{is_vma_lock, FaultTag, HoldMode, LockKey, Place, Sign, State, Status};
 
 /// GUP with a non-NULL `locked`: on return `*locked == 0` means the lock was released,
 /// `*locked == 1` that it is held, but it may have been dropped and re-taken inside: either
@@ -33,6 +33,9 @@ pub(crate) struct DropSplit {
     /// The call takes the lock itself (`lock_mm_and_find_vma()`): a kept lock is this
     /// function's hold. Otherwise the hold it had before continues.
     pub(crate) kept_acquires: bool,
+    /// NULL means the call could not take the lock (`lock_vma_under_rcu()`), not that it
+    /// released one.
+    pub(crate) failed_acquire: bool,
     /// The call as written, for messages.
     pub(crate) call: String,
 }
@@ -63,12 +66,29 @@ impl LockVma<'_> {
                 const_names(flags, &mut names);
                 names.iter().any(|n| n == allow)
             }
+            // A local built from named flags on every path: may it hold the flag?
+            (Some(flags), Some(allow)) => match &flags.strip_casts().kind {
+                ExprKind::Local(v) => st
+                    .flag_bits
+                    .get(v)
+                    .is_none_or(|bits| bits.iter().any(|n| &**n == allow.as_str())),
+                _ => true,
+            },
             _ => true,
         };
         if let Some(p) = vals.get(i).and_then(|v| v.prov.clone()) {
             if !p.is_array {
                 self.use_vma(st, &p, &args[i]);
             }
+            // Under its VMA lock the VMA's mm is not locked: only the VMA lock can end,
+            // and only where the handler releases it (6.6+).
+            // Under FAULT_FLAG_VMA_LOCK the handler may give up and return VM_FAULT_RETRY
+            // whatever the other flags say (do_swap_page(), the userfaultfd paths).
+            let may_drop = if is_vma_lock(&p.lock) {
+                fh.releases_vma_lock
+            } else {
+                may_drop
+            };
             if may_drop {
                 self.fault_split = Some((p.lock.clone(), e.span.clone()));
             }
@@ -118,6 +138,7 @@ impl LockVma<'_> {
                 kept_sign: Sign::ONE,
                 new_hold_when_kept: false,
                 kept_acquires: false,
+                failed_acquire: false,
                 call: self.text(e),
             });
         }
@@ -154,7 +175,11 @@ impl LockVma<'_> {
             }
         }
         if let Some(l) = dropped.locks.get_mut(&d.lock) {
-            l.status = Status::Released(d.at.clone());
+            l.status = if d.failed_acquire {
+                Status::AcquireFailed(d.at.clone())
+            } else {
+                Status::Released(d.at.clone())
+            };
         }
         if let Some(l) = st.locks.get_mut(&d.lock) {
             // A hold this function owns, or one the call took itself, now starts
@@ -190,12 +215,18 @@ pub(crate) fn fault_outcomes(
     target: Option<Place>,
 ) -> Vec<State> {
     // Whatever the result, VMAs from before the call are stale: userfaultfd may
-    // drop and re-take the lock without reporting a retry.
-    st.kill_vmas_of(lock, at);
+    // drop and re-take the mmap_lock without reporting a retry. A VMA lock is never
+    // re-taken inside: while it is kept, its VMA is valid.
+    if !is_vma_lock(lock) {
+        st.kill_vmas_of(lock, at);
+    }
     let mut out = Vec::new();
     for tag in [FaultTag::KEPT, FaultTag::RETRY, FaultTag::COMPLETED] {
         let mut s = st.clone();
         if tag != FaultTag::KEPT {
+            if is_vma_lock(lock) {
+                s.kill_vmas_of(lock, at);
+            }
             if let Some(l) = s.locks.get_mut(lock) {
                 l.status = Status::Released(at.clone());
             }

@@ -10,7 +10,7 @@ use super::super::value::Val;
 use super::super::{Event, GupCall, LockVma};
 use super::droppers::{DropSplit, Flag};
 use super::out_place;
-use crate::state::{Place, Prov, Sign, State, Status};
+use crate::state::{HoldMode, Place, Prov, Sign, State, Status};
 
 /// What a GUP call needs to know from before its arguments are evaluated (evaluating
 /// `&locked` or passing `locked` forgets what they held).
@@ -110,7 +110,7 @@ impl LockVma<'_> {
         if let Some((key, display)) = &lock {
             st.lock_mut(key, display);
             if !locked_nonnull && !g.takes_lock {
-                self.needs_lock(st, key, display, e, name);
+                self.needs_lock(st, key, display, e, name, HoldMode::Read);
             }
             if g.takes_lock {
                 let l = &st.locks[key];
@@ -135,6 +135,7 @@ impl LockVma<'_> {
                     kept_sign: Sign::ONE,
                     new_hold_when_kept: self.db.locked_kept_is_new_hold,
                     kept_acquires: false,
+                    failed_acquire: false,
                     call: self.text(e),
                 });
             }

@@ -145,6 +145,10 @@ impl LockVma<'_> {
             LockPath::Global(g) => Some((Arc::from(g.as_str()), g.clone())),
             LockPath::Param { index, path } => {
                 let (arg, val) = (args.get(*index)?, vals.get(*index)?);
+                if path == crate::state::VMA_LOCK_FIELD {
+                    let p = val.prov.as_ref().filter(|p| !p.is_array)?;
+                    return Some(self.vma_lock_of(arg, Some(p)));
+                }
                 if path == "->vm_mm" {
                     if let Some(p) = val.prov.as_ref().filter(|p| !p.is_array) {
                         let display = st
@@ -206,11 +210,8 @@ impl LockVma<'_> {
                 }
             }
         }
-        for path in &sum.needs_lock {
-            if let Some((key, display)) = self.resolve_path(st, path, args, vals) {
-                st.lock_mut(&key, &display);
-                self.needs_lock(st, &key, &display, e, name);
-            }
+        for need in &sum.needs_lock {
+            self.callee_needs(st, e, name, need, args, vals);
         }
         // The caller's places the callee may write, and what they held before the call.
         let mut places: Vec<(usize, Place, Sign)> = Vec::new();
@@ -326,6 +327,7 @@ impl LockVma<'_> {
                 Effect::Release => {
                     self.emit(Event::Release(ReleaseEvent {
                         at: sp.at.clone(),
+                        key: key.clone(),
                         call: sp.call.clone(),
                         lock_display: before.display.clone(),
                         mode: match before.status {

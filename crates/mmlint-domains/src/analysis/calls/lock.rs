@@ -7,7 +7,9 @@ use mmlint_rules::{LockAction, LockFn, LockKind, Mode};
 
 use super::super::value::Val;
 use super::super::{Event, LockVma, ReleaseEvent};
-use crate::state::{HoldMode, LockKey, State, Status};
+use std::sync::Arc;
+
+use crate::state::{is_vma_lock, HoldMode, LockKey, State, Status, VMA_LOCK_PREFIX};
 
 pub(crate) fn hold(mode: Mode) -> HoldMode {
     match mode {
@@ -22,6 +24,16 @@ impl LockVma<'_> {
         let Some((key, display)) = self.lock_of_or_held(st, l, e, vals) else {
             return Val::default();
         };
+        // The mmap_lock's own write unlock and downgrade end the VMA write locks: that is
+        // their job, not a premature end.
+        if l.lock_kind == LockKind::MmVmaWrite
+            && self
+                .db
+                .lock_fn(&self.body.func.name)
+                .is_some_and(|f| matches!(f.action, LockAction::Release | LockAction::Downgrade))
+        {
+            return Val::default();
+        }
         let text = self.text(e);
         match l.action {
             LockAction::Acquire => {
@@ -43,6 +55,7 @@ impl LockVma<'_> {
                 let lk = st.lock_mut(&key, &display).clone();
                 self.emit(Event::Release(ReleaseEvent {
                     at: e.span.clone(),
+                    key: key.clone(),
                     call: text,
                     lock_display: lk.display.clone(),
                     mode: hold(l.mode),
@@ -50,6 +63,8 @@ impl LockVma<'_> {
                     acquired_at: lk.acquired_at.clone(),
                     acquired_by: lk.acquired_by.clone(),
                 }));
+                let before = st.lock_mut(&key, &display).clone();
+                self.release_ties_vma_params(st, &key, &before, &e.span);
                 let lk = st.lock_mut(&key, &display);
                 lk.status = Status::Released(e.span.clone());
                 if self.release_kills(&key) {
@@ -74,21 +89,37 @@ impl LockVma<'_> {
                     lk.status = Status::Maybe;
                 }
             }
-            LockAction::Assert => self.assert_held(st, &key, &display, l.mode),
+            LockAction::Assert => self.assert_held(st, &key, &display, e, &l.name, l.mode, true),
         }
         Val::default()
     }
 
     /// An assertion that `key` is held in `mode` (`mmap_assert_locked`, a failed trylock
     /// used as an assertion): from then on it is, and a lock this function never touched
-    /// is one its callers must hold.
-    pub(crate) fn assert_held(&mut self, st: &mut State, key: &LockKey, display: &str, mode: Mode) {
-        if st
-            .locks
-            .get(key)
-            .is_none_or(|l| l.status == Status::Unknown)
-        {
-            self.needs.insert(key.clone());
+    /// is a requirement its callers must meet (in that mode, with the assertion as origin).
+    /// `checked`: the assertion is also checked against this function's own state (an
+    /// explicit `mmap_assert_*()`); a trylock used as an assertion only passes the
+    /// requirement on, since the failed trylock could also be one that merely failed.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assert_held(
+        &mut self,
+        st: &mut State,
+        key: &LockKey,
+        display: &str,
+        e: &Expr,
+        name: &str,
+        mode: Mode,
+        checked: bool,
+    ) {
+        st.lock_mut(key, display);
+        // `vma_assert_locked()` accepts the VMA's read lock or the mmap_lock: no single
+        // lock the callers must hold, so no requirement.
+        if !is_vma_lock(key) {
+            if checked {
+                self.needs_lock(st, key, display, e, name, hold(mode));
+            } else {
+                self.pass_on_need(st, key, e, name, hold(mode));
+            }
         }
         let lk = st.lock_mut(key, display);
         match (&lk.status, mode) {
@@ -122,6 +153,25 @@ impl LockVma<'_> {
                 .prov
                 .as_ref()
                 .map(|p| (p.lock.clone(), p.lock.to_string())),
+            LockKind::VmaLock => {
+                let ExprKind::Call { args: a, .. } = &call.kind else {
+                    return None;
+                };
+                Some(self.vma_lock_of(a.get(l.lock_arg)?, v.prov.as_ref()))
+            }
+            LockKind::MmVmaWrite => {
+                let (key, display) = v.lock.clone().or_else(|| {
+                    let ExprKind::Call { args: a, .. } = &call.kind else {
+                        return None;
+                    };
+                    Some(self.lock_named(a.get(l.lock_arg)?))
+                })?;
+                Some((
+                    Arc::from(format!("{VMA_LOCK_PREFIX}write:{key}").as_str()),
+                    display,
+                ))
+            }
+            LockKind::Fault => None,
         }
     }
 
@@ -137,6 +187,7 @@ impl LockVma<'_> {
         match (self.lock_of(l, call, args), l.lock_kind) {
             (Some(k), _) => Some(k),
             (None, LockKind::Vma) => self.held_lock(st),
+            (None, LockKind::Fault) => self.held_vma_lock(st).or_else(|| self.held_lock(st)),
             (None, _) => None,
         }
     }
@@ -146,7 +197,7 @@ impl LockVma<'_> {
     pub(crate) fn held_lock(&self, st: &State) -> Option<(LockKey, String)> {
         st.locks
             .iter()
-            .find(|(_, l)| matches!(l.status, Status::Held(_)))
+            .find(|(k, l)| matches!(l.status, Status::Held(_)) && !is_vma_lock(k))
             .map(|(k, l)| (k.clone(), l.display.clone()))
     }
 }

@@ -6,6 +6,7 @@
 //! - `droppers`: calls that may drop the lock and say so in their result or an
 //!   out-parameter (fault handlers, retake flags, released-when-false);
 //! - `gup`: get_user_pages and friends;
+//! - `vma_lock`: per-VMA locks (6.4+): their keys, `lock_vma_under_rcu()`;
 //! - `pin`: calls that take a reference on a VMA-derived object;
 //! - `learned`: summaries of other functions, and this function's own.
 
@@ -14,13 +15,14 @@ mod gup;
 mod learned;
 mod lock;
 mod pin;
+mod vma_lock;
 mod vma_source;
 
 use mmlint_ir::{Callee, Expr, ExprKind, VarId};
 
 use super::value::Val;
-use super::{Event, LockVma};
-use crate::state::{LockKey, Place, Sign, State, Status};
+use super::LockVma;
+use crate::state::{Place, Sign, State};
 
 pub(crate) use droppers::{fault_outcomes, retake_outcomes, DropSplit};
 pub(crate) use learned::SummarySplit;
@@ -63,6 +65,9 @@ impl LockVma<'_> {
             .vma_source_at(name, decl)
             .filter(|_| vma_source::returns_vma(self, e))
         {
+            if src.vma_locked {
+                return self.vma_locked_source_call(st, e, name, src);
+            }
             return self.vma_source_call(st, e, name, src, args, &vals);
         }
         if let Some(fh) = self.db.fault_handler_at(name, decl) {
@@ -84,7 +89,10 @@ impl LockVma<'_> {
             };
         }
         if let Some(p) = self.db.pin(name) {
-            return self.pin_call(st, p, &vals);
+            return self.pin_call(st, p, args, &vals);
+        }
+        if let Some(w) = self.db.needs_write_at(name, decl) {
+            self.write_call(st, e, name, w, args, &vals);
         }
         if let Some(sum) = summary {
             return self.summary_call(st, e, name, &sum, args, &vals, &before);
@@ -132,32 +140,6 @@ impl LockVma<'_> {
                     st.vmas.insert(out, fresh);
                 }
             }
-        }
-    }
-
-    pub(crate) fn needs_lock(
-        &mut self,
-        st: &State,
-        key: &LockKey,
-        display: &str,
-        e: &Expr,
-        name: &str,
-    ) {
-        let status = st
-            .locks
-            .get(key)
-            .map(|l| l.status.clone())
-            .unwrap_or(Status::Unknown);
-        if status == Status::Unknown {
-            self.needs.insert(key.clone());
-        }
-        if matches!(status, Status::Released(_) | Status::AcquireFailed(_)) {
-            self.emit(Event::NeedsLock {
-                at: e.span.clone(),
-                call: name.to_string(),
-                lock_display: display.to_string(),
-                status,
-            });
         }
     }
 }

@@ -7,7 +7,7 @@ use mmlint_rules::VmaSource;
 use super::super::value::Val;
 use super::super::LockVma;
 use super::droppers::{DropSplit, Flag};
-use crate::state::{Prov, Sign, State};
+use crate::state::{HoldMode, Prov, Sign, State};
 
 // Older kernels reused some names with other types (`int expand_stack(vma, addr)`
 // before 6.1.37): only a call returning a VMA is a VMA source.
@@ -49,6 +49,7 @@ impl LockVma<'_> {
                 kept_sign: Sign::NONZERO,
                 new_hold_when_kept: true,
                 kept_acquires: src.takes_lock,
+                failed_acquire: false,
                 call: self.text(e),
             });
             // The hold the VMA belongs to starts inside the call.
@@ -62,7 +63,14 @@ impl LockVma<'_> {
                 ..Val::default()
             };
         }
-        self.needs_lock(st, &key, &display, e, name);
+        // A lookup that may also expand the stack needs the lock for write
+        // (`find_extend_vma_locked()`): one requirement, in the stronger mode.
+        let mode = if self.db.needs_write_at(name, self.decl(name)).is_some() {
+            HoldMode::Write
+        } else {
+            HoldMode::Read
+        };
+        self.needs_lock(st, &key, &display, e, name, mode);
         let prov = self.new_vma(st, &key, &e.span, name);
         for &i in &src.out_args {
             if let Some(out) = vals.get(i).and_then(|v| v.addr_of) {

@@ -1,0 +1,219 @@
+//! Requirements: a call that needs a lock held (a lookup, GUP without `locked`, an
+//! assertion, `vm_flags_set()` for write, a summarised callee that needs one) is checked
+//! against the path's state. A lock still in its entry state is the caller's business: the
+//! requirement goes into this function's summary, with where it comes from, and is checked
+//! at its call sites, unless the entry state is known to hold nothing.
+
+use mmlint_ir::Expr;
+use mmlint_rules::NeedsWrite;
+
+use super::value::Val;
+use super::{Event, LockVma};
+use crate::state::{HoldMode, LockKey, State, Status};
+use crate::summary::{LockPath, Need, Origin, MAX_ORIGIN};
+
+impl LockVma<'_> {
+    /// `name` (the call `e`) needs `key` held in `mode`; `via` says why, starting at `e`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn require(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        display: &str,
+        e: &Expr,
+        name: &str,
+        mode: HoldMode,
+        mut via: Vec<Origin>,
+    ) {
+        via.truncate(MAX_ORIGIN);
+        let lock = st.locks.get(key);
+        let status = lock.map(|l| l.status.clone()).unwrap_or(Status::Unknown);
+        let ours = lock.is_some_and(|l| l.acquired_at.is_some()) || self.entry.is_some();
+        let report = match &status {
+            Status::Unknown => self.holds_nothing_at_entry() && self.entry_speaks_for(key),
+            Status::Released(_) | Status::AcquireFailed(_) => true,
+            // Read held where write is needed: a mismatch when the hold is this function's
+            // (or the kernel's, by the entry state); after an assertion that accepts either
+            // mode, the caller must hold it for write.
+            Status::Held(HoldMode::Read) => mode == HoldMode::Write && ours,
+            Status::Held(HoldMode::Write) | Status::Maybe => false,
+        };
+        if report {
+            self.emit(Event::NeedsLock {
+                at: e.span.clone(),
+                call: name.to_string(),
+                lock_display: display.to_string(),
+                status,
+                mode,
+                via,
+            });
+            return;
+        }
+        let passed_on = match status {
+            Status::Unknown => true,
+            Status::Held(HoldMode::Read) => mode == HoldMode::Write,
+            _ => false,
+        };
+        if passed_on {
+            let need = self
+                .needs
+                .entry(key.clone())
+                .or_insert_with(|| (mode, via.clone()));
+            if mode == HoldMode::Write && need.0 == HoldMode::Read {
+                *need = (mode, via);
+            }
+        }
+    }
+
+    /// Whether the entry state ("no mmap_lock") says anything about `key`: not when the key
+    /// is reached through a local VMA whose lookup the analysis did not see (6.12 brk():
+    /// `brkvma = vma_prev_limit(...)`; `brkvma->vm_mm` is the mm this function locked,
+    /// under a name the analysis cannot tie to it).
+    fn entry_speaks_for(&self, key: &str) -> bool {
+        let end = key
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(key.len());
+        let root = &key[..end];
+        let f = &self.body.func;
+        let untracked_local_vma = f.vars.iter().enumerate().any(|(i, v)| {
+            v.name == root
+                && v.ty.is_ptr_to(&self.db.vma_record)
+                && !f.params.iter().any(|p| p.0 as usize == i)
+        });
+        !untracked_local_vma
+    }
+
+    /// A direct requirement of the rules data (lookup, GUP, assertion, write-needing call).
+    pub(crate) fn needs_lock(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        display: &str,
+        e: &Expr,
+        name: &str,
+        mode: HoldMode,
+    ) {
+        let what = format!(
+            "{name}() needs the mmap_lock of '{display}' held{}",
+            mode_words(mode)
+        );
+        let via = vec![self.origin_at(e, what)];
+        self.require(st, key, display, e, name, mode, via);
+    }
+
+    /// A requirement recorded for the callers only, never reported here: on a lock still
+    /// in its entry state (and one the entry state does not say is free).
+    pub(crate) fn pass_on_need(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        e: &Expr,
+        name: &str,
+        mode: HoldMode,
+    ) {
+        let unknown = st
+            .locks
+            .get(key)
+            .is_none_or(|l| l.status == Status::Unknown);
+        if !unknown || self.holds_nothing_at_entry() {
+            return;
+        }
+        let display = st
+            .locks
+            .get(key)
+            .map_or_else(|| key.to_string(), |l| l.display.clone());
+        let what = format!(
+            "{name}() needs the mmap_lock of '{display}' held{}",
+            mode_words(mode)
+        );
+        let via = vec![self.origin_at(e, what)];
+        let need = self
+            .needs
+            .entry(key.clone())
+            .or_insert_with(|| (mode, via.clone()));
+        if mode == HoldMode::Write && need.0 == HoldMode::Read {
+            *need = (mode, via);
+        }
+    }
+
+    /// A call whose rules data says it needs its VMA argument's mm (or its mm argument)
+    /// locked for write.
+    pub(crate) fn write_needed(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        name: &str,
+        w: &NeedsWrite,
+        args: &[Expr],
+        vals: &[Val],
+    ) {
+        let path = match (w.vma_arg, w.mm_arg) {
+            (Some(index), _) => LockPath::Param {
+                index,
+                path: "->vm_mm".into(),
+            },
+            (_, Some(index)) => LockPath::Param {
+                index,
+                path: String::new(),
+            },
+            _ => return,
+        };
+        if let Some((key, display)) = self.resolve_path(st, &path, args, vals) {
+            st.lock_mut(&key, &display);
+            self.needs_lock(st, &key, &display, e, name, HoldMode::Write);
+        }
+    }
+
+    /// A summarised callee's requirement, at its call `e`.
+    pub(crate) fn callee_needs(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        name: &str,
+        need: &Need,
+        args: &[Expr],
+        vals: &[Val],
+    ) {
+        let Some((key, display)) = self.resolve_path(st, &need.lock, args, vals) else {
+            return;
+        };
+        st.lock_mut(&key, &display);
+        let what = format!(
+            "{name}() needs the mmap_lock of '{display}' held{}",
+            mode_words(need.mode)
+        );
+        let mut via = vec![self.origin_at(e, what)];
+        via.extend(need.origin.iter().cloned());
+        self.require(st, &key, &display, e, name, need.mode, via);
+    }
+
+    fn origin_at(&self, e: &Expr, what: String) -> Origin {
+        Origin {
+            file: e.span.start.file.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            what,
+        }
+    }
+
+    /// This function's requirements as its callers name the locks.
+    pub(crate) fn summary_needs(&self) -> Vec<Need> {
+        self.needs
+            .iter()
+            .filter_map(|(k, (mode, origin))| {
+                Some(Need {
+                    lock: self.path_of(k)?,
+                    mode: *mode,
+                    origin: origin.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn mode_words(mode: HoldMode) -> &'static str {
+    match mode {
+        HoldMode::Read => "",
+        HoldMode::Write => " for write",
+    }
+}

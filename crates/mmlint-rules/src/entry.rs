@@ -1,0 +1,126 @@
+//! Entry states (`entry_point` in the rules data): what a function holds when the kernel
+//! calls it, known from how the code hands it to the kernel (a designated initializer of
+//! an operations struct, a macro that names the body) rather than from its callers.
+
+use serde::Deserialize;
+
+use crate::version::{KernelVersion, VersionRange};
+
+/// What is held at entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Holds {
+    /// No mmap_lock at all (syscalls, ioctl and read/write callbacks, binary loaders).
+    None,
+    /// The mmap_lock of the VMA parameters' mm, for read.
+    Read,
+    /// The mmap_lock of the VMA parameters' mm, for write (`.mmap`).
+    Write,
+}
+
+/// One row: either a struct field that stores the function (`record`, `field`), or a name
+/// prefix the kernel's macros give the body (`SYSCALL_DEFINE` bodies are `__do_sys_*`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPoint {
+    #[serde(default)]
+    pub record: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub name_prefix: Option<String>,
+    pub holds: Holds,
+    /// First kernel this row describes (inclusive).
+    #[serde(default)]
+    pub since: Option<KernelVersion>,
+    /// First kernel it no longer describes (exclusive).
+    #[serde(default)]
+    pub until: Option<KernelVersion>,
+}
+
+impl EntryPoint {
+    pub fn range(&self) -> VersionRange {
+        VersionRange {
+            since: self.since,
+            until: self.until,
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<(), String> {
+        match (&self.record, &self.field, &self.name_prefix) {
+            (Some(_), Some(_), None) | (None, None, Some(_)) => {}
+            _ => {
+                return Err(format!(
+                    "entry_point {self:?}: give record and field, or name_prefix"
+                ))
+            }
+        }
+        self.range()
+            .check()
+            .map_err(|m| format!("entry_point {self:?}: {m}"))
+    }
+
+    fn key(&self) -> (&Option<String>, &Option<String>, &Option<String>) {
+        (&self.record, &self.field, &self.name_prefix)
+    }
+}
+
+/// Looks entry states up by struct field or by function name, for a kernel version.
+#[derive(Clone, Debug, Default)]
+pub struct EntryTable {
+    rows: Vec<EntryPoint>,
+}
+
+impl EntryTable {
+    /// A later row for the same field or prefix replaces earlier ones whose kernels overlap
+    /// its own; rows with disjoint ranges live side by side.
+    pub(crate) fn add(&mut self, e: EntryPoint) {
+        let r = e.range();
+        self.rows
+            .retain(|old| old.key() != e.key() || !old.range().overlaps(&r));
+        self.rows.push(e);
+    }
+
+    fn applying(&self, v: Option<KernelVersion>) -> impl Iterator<Item = &EntryPoint> {
+        self.rows
+            .iter()
+            .filter(move |r| v.is_none_or(|v| r.range().contains(v)))
+    }
+
+    pub fn for_field(&self, v: Option<KernelVersion>, record: &str, field: &str) -> Option<Holds> {
+        self.applying(v)
+            .find(|r| r.record.as_deref() == Some(record) && r.field.as_deref() == Some(field))
+            .map(|r| r.holds)
+    }
+
+    /// The row whose prefix the function's name starts with: (prefix, holds).
+    pub fn for_name(&self, v: Option<KernelVersion>, name: &str) -> Option<(&str, Holds)> {
+        self.applying(v).find_map(|r| {
+            let p = r.name_prefix.as_deref()?;
+            name.starts_with(p).then_some((p, r.holds))
+        })
+    }
+
+    pub fn any_in(&self, v: Option<KernelVersion>) -> bool {
+        self.applying(v).next().is_some()
+    }
+
+    /// One line per row for the kernel, as `mmlint rules` lists entries.
+    pub(crate) fn describe(&self, v: Option<KernelVersion>) -> Vec<String> {
+        self.applying(v)
+            .map(|r| {
+                let what = match (&r.record, &r.field, &r.name_prefix) {
+                    (Some(rec), Some(f), _) => format!("{rec}.{f}"),
+                    (_, _, Some(p)) => format!("{p}*"),
+                    _ => String::new(),
+                };
+                format!(
+                    "{:<20} {what:<32} {:<14} holds {}",
+                    "entry_point",
+                    r.range().to_string(),
+                    format!("{:?}", r.holds).to_lowercase()
+                )
+            })
+            .collect()
+    }
+}
