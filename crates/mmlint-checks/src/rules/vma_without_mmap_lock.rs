@@ -50,6 +50,12 @@
 //!   `vm_flags_set(vma, ...)`): that is some mm's lock, often one the function holds under
 //!   another name (6.12 `brk()`), so it is not reported (`entry.c`,
 //!   `__do_sys_mmlint_ok_untracked_vma`).
+//! - A function that takes the lock itself, on a path where it had not touched it, does
+//!   not pass its lookups on to its callers: it manages that lock, and a lookup on a path
+//!   where it skipped the acquire is a correlation mmlint did not follow (6.1
+//!   `mm/gup_test.c`: the lock is taken when a flag computed from `cmd` says so, and the
+//!   GUP call sits in a `switch (cmd)` the flag covers) or its own bug, which is then missed
+//!   (`self_locking.c`, `ok_gup_test_ioctl`).
 //! - A release in a function of another file is missed without a summary file
 //!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
 //!   file are followed through their summaries, including a callee that looks VMAs up and

@@ -125,6 +125,7 @@ pub fn analyze(
         summary_split: None,
         param_uses: 0,
         needs: BTreeMap::new(),
+        takes_from_entry: BTreeSet::new(),
         exits: Vec::new(),
         entry,
     };
@@ -244,6 +245,11 @@ struct LockVma<'a> {
     /// Locks this function expects held at entry: the mode, and where the requirement
     /// comes from.
     needs: BTreeMap<LockKey, (HoldMode, Vec<Origin>)>,
+    /// Locks this function itself acquires on a path where it had not touched them: it
+    /// manages them, so its callers are not asked to hold them (a lookup on a path where
+    /// the acquire was skipped is a correlation the analysis missed, as in 6.1
+    /// mm/gup_test.c, or a bug of this function, not of its callers).
+    takes_from_entry: BTreeSet<LockKey>,
     /// The states at `return`, recorded in the final pass.
     exits: Vec<Exit>,
     /// What the function holds at entry, when the code says how the kernel calls it.

@@ -113,6 +113,9 @@ impl<'a> LockVma<'a> {
             LockAction::Acquire | LockAction::Assert => {
                 let text = self.text(ca.call);
                 let l = ok.lock_mut(&key, &display);
+                if ca.lock.action == LockAction::Acquire && l.status == Status::Unknown {
+                    self.takes_from_entry.insert(key.clone());
+                }
                 l.status = Status::Held(hold(ca.lock.mode));
                 l.acquired_at = Some(ca.call.span.clone());
                 l.acquired_by = Some(text);

@@ -200,6 +200,7 @@ impl LockVma<'_> {
     pub(crate) fn summary_needs(&self) -> Vec<Need> {
         self.needs
             .iter()
+            .filter(|(k, _)| !self.takes_from_entry.contains(*k))
             .filter_map(|(k, (mode, origin))| {
                 Some(Need {
                     lock: self.path_of(k)?,

@@ -38,6 +38,9 @@ impl LockVma<'_> {
         match l.action {
             LockAction::Acquire => {
                 let lk = st.lock_mut(&key, &display);
+                if lk.status == Status::Unknown {
+                    self.takes_from_entry.insert(key.clone());
+                }
                 lk.status = if l.succeeds_when.is_some() {
                     // The result is not branched on where the analysis can see it.
                     Status::Maybe
