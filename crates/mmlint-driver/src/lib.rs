@@ -110,6 +110,9 @@ impl Config {
             format!("unused-suppressions {}", self.report_unused_suppressions),
             // The same rules files select other entries for another kernel.
             format!("kernel {:?}", self.db.kernel_version()),
+            // A rebuilt mmlint of the same version (a developer's tree) analyses
+            // differently: the executable's size and time tell the builds apart.
+            format!("executable {}", executable_identity()),
         ];
         for (file, text) in &self.db.sources {
             m.push(format!("rules {file}"));
@@ -122,6 +125,14 @@ impl Config {
         }
         m
     }
+}
+
+/// The running executable's size and modification time (empty when unknown).
+fn executable_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default()
 }
 
 /// Serializable, so that a unit analysed in a worker process (crash isolation) comes back
