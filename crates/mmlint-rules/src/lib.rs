@@ -539,7 +539,7 @@ impl ApiDb {
         self.lookup(&self.needs_write, name, decl)
     }
     /// The entry state of a function stored in `record.field` (`file_operations.mmap`).
-    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<Holds> {
+    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<&EntryPoint> {
         self.entry_points.for_field(self.version, record, field)
     }
     /// The entry state of a function by the name the kernel's macros give it:

@@ -108,6 +108,7 @@ pub fn analyze(
         .exclusive_mm(&body.func.name)
         .and_then(|x| body.func.params.get(x.mm_arg))
         .map(|&p| Arc::from(body.func.var(p).name.as_str()));
+    let fault_vma = entry::fault_vma(&body.func, entry);
     let analysis = LockVma {
         body,
         db,
@@ -127,6 +128,7 @@ pub fn analyze(
         needs: BTreeMap::new(),
         exits: Vec::new(),
         entry,
+        fault_vma,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -248,6 +250,8 @@ struct LockVma<'a> {
     exits: Vec<Exit>,
     /// What the function holds at entry, when the code says how the kernel calls it.
     entry: Option<&'a EntryState>,
+    /// A fault handler's VMA (`vmf->vma`) and its entry hold.
+    fault_vma: Option<entry::FaultVma>,
 }
 
 impl<'a> LockVma<'a> {

@@ -68,6 +68,14 @@ impl LockVma<'_> {
         arrow: bool,
         reads: bool,
     ) -> Val {
+        if b.prov.is_none() && b.lock.is_none() && arrow {
+            if let Some(p) = self.fault_entry_vma(st, base, field) {
+                return Val {
+                    prov: Some(p),
+                    ..Val::default()
+                };
+            }
+        }
         if let Some(p) = &b.prov {
             if arrow && reads && !p.is_array {
                 self.use_vma(st, p, base);
