@@ -74,6 +74,8 @@ struct RulesFile {
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
     #[serde(default)]
+    retry_releases: Vec<RetryReleases>,
+    #[serde(default)]
     stable_calls: Vec<NameEntry>,
     #[serde(default)]
     exclusive_mm: Vec<ExclusiveMm>,
@@ -143,6 +145,7 @@ pub struct ApiDb {
     fault_tests: Table<FaultTest>,
     retake_flags: Table<RetakeFlag>,
     released_when_false: Table<ReleasedWhenFalse>,
+    retry_releases: Table<RetryReleases>,
     locks: Table<LockFn>,
     vma_sources: Table<VmaSource>,
     pins: Table<Pin>,
@@ -355,6 +358,15 @@ impl ApiDb {
                 .push_entry(f, layer, "released_when_false")
                 .map_err(&err)?;
         }
+        for f in parsed.retry_releases {
+            check_name(&f.name).map_err(&err)?;
+            let name = f.name.clone();
+            self.retry_releases
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "retry_releases")
+                .map_err(&err)?;
+        }
         self.vma_write_fields.extend(parsed.vma_write_fields);
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
@@ -531,6 +543,10 @@ impl ApiDb {
     pub fn released_when_false(&self, name: &str) -> Option<&ReleasedWhenFalse> {
         self.lookup(&self.released_when_false, name, None)
     }
+    /// A fault helper that releases the fault's per-VMA lock when it returns a retry.
+    pub fn retry_releases(&self, name: &str) -> Option<&RetryReleases> {
+        self.lookup(&self.retry_releases, name, None)
+    }
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.lookup(&self.is_err, name, None)
     }
@@ -593,6 +609,7 @@ impl ApiDb {
             .chain(self.names_in(&self.fault_handlers))
             .chain(self.names_in(&self.retake_flags))
             .chain(self.names_in(&self.released_when_false))
+            .chain(self.names_in(&self.retry_releases))
             .cloned()
             .collect();
         w.push(self.vma_record.clone());
@@ -633,6 +650,10 @@ impl ApiDb {
                 .is_some_and(|l| select::any_in(l, self.version))
             || self
                 .released_when_false
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
+                .retry_releases
                 .get(name)
                 .is_some_and(|l| select::any_in(l, self.version))
             || self
@@ -709,6 +730,9 @@ impl ApiDb {
             &self.released_when_false,
             |_| String::new(),
         );
+        add(self, &mut out, "retry_releases", &self.retry_releases, |r| {
+            format!("VMA lock of vm_fault argument {}", r.vmf_arg)
+        });
         add(self, &mut out, "exclusive_mm", &self.exclusive_mm, |x| {
             format!("mm = argument {}", x.mm_arg)
         });

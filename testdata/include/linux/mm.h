@@ -348,6 +348,10 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 		    unsigned long size, pgprot_t prot);
 int io_remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
 		       unsigned long size, pgprot_t prot);
+/* 6.12 mm/internal.h:365-372: on VM_FAULT_RETRY it has released vmf->vma's VMA lock. */
+vm_fault_t vmf_anon_prepare(struct vm_fault *vmf);
+/* 6.12 mm/memory.c:3304: VM_FAULT_RETRY with the VMA lock still held. */
+vm_fault_t __vmf_anon_prepare(struct vm_fault *vmf);
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
 
 #endif /* _LINUX_MM_H */

@@ -116,7 +116,17 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     };
     let vma = p.derived_from.clone().unwrap_or_else(|| u.name.clone());
     let vma_lock = is_vma_lock(&p.lock);
+    // A fault handler's VMA: the kernel's hold is the mmap read lock or the VMA lock.
+    let fault = p.source.split("->").next() == Some("fault");
     let message = match (&p.derived_from, vma_lock) {
+        (None, false) if fault => format!(
+            "VMA '{}' used after the fault's lock (the mmap_lock or its per-VMA lock) was released",
+            u.name
+        ),
+        (Some(base), false) if fault => format!(
+            "pointer '{}' derived from VMA '{}' used after the fault's lock (the mmap_lock or its per-VMA lock) was released",
+            u.name, base
+        ),
         (Some(base), true) => format!(
             "pointer '{}' derived from VMA '{}' used after the VMA's per-VMA lock was released",
             u.name, base
@@ -134,6 +144,9 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     // A derived pointer's source is "<vma source>-><field>…".
     let origin = p.source.split("->").next().unwrap_or_default();
     let obtained = match (origin, &p.lock_taken_at, &p.lock_taken_by) {
+        ("fault", _, _) => format!(
+            "'{vma}' is the fault's VMA: valid only while the fault's lock is held"
+        ),
         ("parameter", _, _) => {
             format!("'{vma}' is a parameter: valid only while the caller's mmap_lock is held")
         }

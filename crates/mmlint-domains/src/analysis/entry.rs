@@ -42,6 +42,13 @@ pub(crate) struct FaultVma {
     param_at: Span,
 }
 
+impl FaultVma {
+    /// `v` is the fault descriptor parameter (`vmf`).
+    pub(crate) fn is_fault(&self, v: VarId) -> bool {
+        v == self.var
+    }
+}
+
 /// The fault handler's VMA, when the entry state is a read hold of one VMA.
 pub(crate) fn fault_vma(func: &Function, entry: Option<&EntryState>) -> Option<FaultVma> {
     let e = entry.filter(|e| e.holds == Holds::ReadOrVmaRead)?;

@@ -234,8 +234,10 @@ struct LockVma<'a> {
     /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
     /// `locked`): the statement's path splits in two after it.
     drop_split: Option<DropSplit>,
-    /// Set by a fault handler call: the path splits three ways after the statement.
-    fault_split: Option<(LockKey, Span)>,
+    /// Set by a fault handler call: the path splits three ways after the statement. The
+    /// flag: earlier VMAs are stale even when the lock is kept (handle_mm_fault() under
+    /// the mmap_lock), not only where it was released (a fault helper's retry).
+    fault_split: Option<(LockKey, Span, bool)>,
     /// Set by a call that sets a flag when it dropped and re-took the lock.
     retake_split: Option<(LockKey, Span, Place)>,
     /// Set by a call to a summarised function: one path per outcome the caller can tell
@@ -343,8 +345,8 @@ impl<'a> LockVma<'a> {
         };
         // A call that tells its caller apart by its result or an out-parameter (see
         // `calls`) continues as one path per outcome.
-        if let Some((lock, at)) = self.fault_split.take() {
-            return calls::fault_outcomes(st, &lock, &at, target);
+        if let Some((lock, at, stale_when_kept)) = self.fault_split.take() {
+            return calls::fault_outcomes(st, &lock, &at, target, stale_when_kept);
         }
         if let Some(sp) = self.summary_split.take() {
             return sp
