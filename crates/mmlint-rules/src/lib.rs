@@ -85,6 +85,8 @@ struct RulesFile {
     needs_write: Vec<NeedsWrite>,
     #[serde(default)]
     vma_write_fields: Vec<String>,
+    #[serde(default)]
+    vma_lock_rwsem: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -134,6 +136,9 @@ pub struct ApiDb {
     /// VMA fields that only a holder of the mmap write lock (and, 6.4+, the VMA's write
     /// lock) may store to.
     pub vma_write_fields: Vec<String>,
+    /// The field path from a VMA to the rwsem of its per-VMA lock (`vma->vm_lock->lock`,
+    /// 6.4–6.12): a raw `down_read()`/`up_read()` on it is the VMA's read lock.
+    pub vma_lock_rwsem: Vec<String>,
     version: Option<KernelVersion>,
     /// The `--rules-dir` layer being added (0: built in).
     layer: u32,
@@ -368,6 +373,14 @@ impl ApiDb {
                 .map_err(&err)?;
         }
         self.vma_write_fields.extend(parsed.vma_write_fields);
+        if !parsed.vma_lock_rwsem.is_empty() {
+            if parsed.vma_lock_rwsem.len() != 2 {
+                return Err(err(
+                    "vma_lock_rwsem: give two fields, the VMA's lock and its rwsem".into(),
+                ));
+            }
+            self.vma_lock_rwsem = parsed.vma_lock_rwsem;
+        }
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             let name = t.name.clone();
