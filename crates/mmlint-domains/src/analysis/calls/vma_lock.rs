@@ -53,11 +53,23 @@ impl LockVma<'_> {
         let ExprKind::Local(v) = arg.strip_casts().kind else {
             return;
         };
-        if let Some(p) = st.vmas.get_mut(&v) {
-            p.lock = key.clone();
-            p.dead = None;
-            p.lock_taken_at = Some(call.span.clone());
-            p.lock_taken_by = Some(self.text(call));
+        match st.vmas.get_mut(&v) {
+            Some(p) => {
+                p.lock = key.clone();
+                p.dead = None;
+                p.lock_taken_at = Some(call.span.clone());
+                p.lock_taken_by = Some(self.text(call));
+            }
+            // A VMA the analysis did not see being found (6.12 lock_vma_under_rcu()'s
+            // mas_walk()): from here on it is one under this VMA lock.
+            None => {
+                let prov = Prov {
+                    lock_taken_at: Some(call.span.clone()),
+                    lock_taken_by: Some(self.text(call)),
+                    ..self.new_vma(st, key, &call.span, "vma_start_read")
+                };
+                st.vmas.insert(v, prov);
+            }
         }
     }
 
