@@ -71,9 +71,11 @@
 //!   own mm. A VMA of another process passed in is then reported although the lock
 //!   released is not its own (`fp_remote_vma_param_after_current_mm_release`). A lock
 //!   operation on the VMA's own mm (`vma->vm_mm`) earlier on the path turns this off.
-//! - Fault helpers that release the per-VMA lock through their `vmf` when they return
-//!   `VM_FAULT_RETRY` (`vmf_anon_prepare()`) are not modelled, nor is a VMA read back from
-//!   `vmf->vma`.
+//! - `vmf->vma` is a VMA only in a fault handler (a `vm_operations_struct` `.fault`,
+//!   `.huge_fault`, `.page_mkwrite` or `.pfn_mkwrite` of the unit, 6.4+): there it is
+//!   valid until `release_fault_lock(vmf)` or a helper's retry (`retry_releases`:
+//!   `vmf_anon_prepare()`, `vmf_can_call_fault()`). In a function handed `vmf` by its
+//!   caller it is not tracked, so a use after such a helper's retry there is missed.
 //! - mmlint cannot know by itself that nobody else can unmap: `exit_mmap()` runs when the
 //!   mm has no users left, so its uses of the first VMA after `mmap_read_unlock()` are
 //!   safe. That is said in the rules data (`exclusive_mm` in `rules/vma.toml`, fixture
