@@ -743,9 +743,13 @@ impl ApiDb {
             &self.released_when_false,
             |_| String::new(),
         );
-        add(self, &mut out, "retry_releases", &self.retry_releases, |r| {
-            format!("VMA lock of vm_fault argument {}", r.vmf_arg)
-        });
+        add(
+            self,
+            &mut out,
+            "retry_releases",
+            &self.retry_releases,
+            |r| format!("VMA lock of vm_fault argument {}", r.vmf_arg),
+        );
         add(self, &mut out, "exclusive_mm", &self.exclusive_mm, |x| {
             format!("mm = argument {}", x.mm_arg)
         });

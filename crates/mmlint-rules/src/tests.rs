@@ -351,7 +351,8 @@ fn needs_write_is_version_keyed() {
 fn entry_points_are_version_keyed() {
     let mut db = ApiDb::builtin().unwrap();
     assert_eq!(
-        db.entry_for_field("file_operations", "mmap").map(|e| e.holds),
+        db.entry_for_field("file_operations", "mmap")
+            .map(|e| e.holds),
         Some(Holds::Write)
     );
     db.layer += 1;
@@ -361,7 +362,8 @@ fn entry_points_are_version_keyed() {
     )
     .unwrap();
     assert_eq!(
-        db.entry_for_field("file_operations", "ioctl").map(|e| e.holds),
+        db.entry_for_field("file_operations", "ioctl")
+            .map(|e| e.holds),
         Some(Holds::None)
     );
     db.set_kernel_version(Some("6.12".parse().unwrap()));
@@ -387,7 +389,9 @@ fn fault_handlers_hold_a_read_lock_of_their_vma_since_6_4() {
     }
     assert!(db.entry_for_field("vm_operations_struct", "open").is_none());
     db.set_kernel_version(Some("6.1".parse().unwrap()));
-    assert!(db.entry_for_field("vm_operations_struct", "fault").is_none());
+    assert!(db
+        .entry_for_field("vm_operations_struct", "fault")
+        .is_none());
 }
 
 #[test]

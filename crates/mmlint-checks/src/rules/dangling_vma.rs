@@ -146,9 +146,9 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     // A derived pointer's source is "<vma source>-><field>…".
     let origin = p.source.split("->").next().unwrap_or_default();
     let obtained = match (origin, &p.lock_taken_at, &p.lock_taken_by) {
-        ("fault", _, _) => format!(
-            "'{vma}' is the fault's VMA: valid only while the fault's lock is held"
-        ),
+        ("fault", _, _) => {
+            format!("'{vma}' is the fault's VMA: valid only while the fault's lock is held")
+        }
         ("parameter", _, _) => {
             format!("'{vma}' is a parameter: valid only while the caller's mmap_lock is held")
         }

@@ -122,7 +122,10 @@ impl LockVma<'_> {
         let ExprKind::Call { args, .. } = &e.kind else {
             return Val::default();
         };
-        let key = match (&self.fault_vma, args.get(rr.vmf_arg).map(|a| &a.strip_casts().kind)) {
+        let key = match (
+            &self.fault_vma,
+            args.get(rr.vmf_arg).map(|a| &a.strip_casts().kind),
+        ) {
             (Some(fv), Some(ExprKind::Local(v))) if fv.is_fault(*v) => Some(fv.key.clone()),
             _ => self.held_vma_lock(st).map(|(k, _)| k),
         };
