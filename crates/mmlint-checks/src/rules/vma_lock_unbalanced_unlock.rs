@@ -39,7 +39,8 @@
 //!   `vmf_can_call_fault()`), but only where the function knows the fault's lock: a fault
 //!   handler (its entry state) or a function holding a VMA lock. In a function that is
 //!   handed `vmf` by its caller (6.12 mm/memory.c's `do_anonymous_page()`), `vmf->vma`'s
-//!   lock is not known and nothing is tracked. `folio_lock_or_retry()` and
+//!   lock is not known and nothing is tracked (`missed_end_read_after_retry_in_vmf_callee`
+//!   in `limitations.c`). `folio_lock_or_retry()` and
 //!   `handle_userfault()` are not in the data.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
