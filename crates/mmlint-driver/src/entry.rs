@@ -24,11 +24,12 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
             .or_insert(Some(e));
     };
     for i in &tu.field_inits {
-        if let Some(holds) = db.entry_for_field(&i.record, &i.field) {
+        if let Some(row) = db.entry_for_field(&i.record, &i.field) {
             add(
                 &i.function,
                 EntryState {
-                    holds,
+                    holds: row.holds,
+                    vma: row.vma().map(|(i, f)| (i, f.to_string())),
                     at: i.span.clone(),
                     why: format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var),
                 },
@@ -41,6 +42,7 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
                 &f.name,
                 EntryState {
                     holds,
+                    vma: None,
                     at: f.span.clone(),
                     why: format!(
                         "{} is a body named {prefix}* by the kernel's macros",

@@ -210,6 +210,23 @@ pub struct ReleasedWhenFalse {
     pub until: Option<KernelVersion>,
 }
 
+/// A fault helper that releases the fault's per-VMA read lock (that of `vmf->vma`) when its
+/// result has `VM_FAULT_RETRY` (`vmf_anon_prepare()`, 6.12 mm/internal.h:365-372), and
+/// keeps it otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryReleases {
+    pub name: String,
+    /// The `struct vm_fault *` argument.
+    pub vmf_arg: usize,
+    /// First kernel this entry describes (inclusive).
+    #[serde(default)]
+    pub since: Option<KernelVersion>,
+    /// First kernel it no longer describes (exclusive).
+    #[serde(default)]
+    pub until: Option<KernelVersion>,
+}
+
 /// A call that needs the mmap_lock held for write: of its VMA argument's mm
 /// (`vm_flags_set()`, 6.3+; `expand_stack_locked()`) or of its mm argument
 /// (`find_extend_vma_locked()`). Exactly one of `vma_arg` and `mm_arg`.

@@ -16,6 +16,11 @@ pub enum Holds {
     Read,
     /// The mmap_lock of the VMA parameters' mm, for write (`.mmap`).
     Write,
+    /// The mmap_lock of the VMA's mm for read, or only that VMA's per-VMA read lock (6.4+
+    /// fault handlers: `.fault`, `.page_mkwrite` …); the row says where the VMA is
+    /// (`vma_arg`, `vma_field`). Either way a read hold: enough to read the VMA, never to
+    /// change it.
+    ReadOrVmaRead,
 }
 
 /// One row: either a struct field that stores the function (`record`, `field`), or a name
@@ -30,6 +35,12 @@ pub struct EntryPoint {
     #[serde(default)]
     pub name_prefix: Option<String>,
     pub holds: Holds,
+    /// For `read-or-vma-read`: the parameter whose field `vma_field` is the VMA the hold
+    /// protects (`vmf->vma` of a `struct vm_fault *vmf`).
+    #[serde(default)]
+    pub vma_arg: Option<usize>,
+    #[serde(default)]
+    pub vma_field: Option<String>,
     /// First kernel this row describes (inclusive).
     #[serde(default)]
     pub since: Option<KernelVersion>,
@@ -55,9 +66,21 @@ impl EntryPoint {
                 ))
             }
         }
+        let names_vma = self.vma_arg.is_some() && self.vma_field.is_some();
+        if (self.holds == Holds::ReadOrVmaRead) != names_vma {
+            return Err(format!(
+                "entry_point {self:?}: holds = \"read-or-vma-read\" goes with vma_arg and \
+                 vma_field, and only it"
+            ));
+        }
         self.range()
             .check()
             .map_err(|m| format!("entry_point {self:?}: {m}"))
+    }
+
+    /// Where the VMA a `read-or-vma-read` hold protects is: (parameter, field).
+    pub fn vma(&self) -> Option<(usize, &str)> {
+        Some((self.vma_arg?, self.vma_field.as_deref()?))
     }
 
     fn key(&self) -> (&Option<String>, &Option<String>, &Option<String>) {
@@ -87,10 +110,14 @@ impl EntryTable {
             .filter(move |r| v.is_none_or(|v| r.range().contains(v)))
     }
 
-    pub fn for_field(&self, v: Option<KernelVersion>, record: &str, field: &str) -> Option<Holds> {
+    pub fn for_field(
+        &self,
+        v: Option<KernelVersion>,
+        record: &str,
+        field: &str,
+    ) -> Option<&EntryPoint> {
         self.applying(v)
             .find(|r| r.record.as_deref() == Some(record) && r.field.as_deref() == Some(field))
-            .map(|r| r.holds)
     }
 
     /// The row whose prefix the function's name starts with: (prefix, holds).
@@ -114,11 +141,16 @@ impl EntryTable {
                     (_, _, Some(p)) => format!("{p}*"),
                     _ => String::new(),
                 };
+                let holds = match r.holds {
+                    Holds::None => "none",
+                    Holds::Read => "read",
+                    Holds::Write => "write",
+                    Holds::ReadOrVmaRead => "read-or-vma-read",
+                };
                 format!(
-                    "{:<20} {what:<32} {:<14} holds {}",
+                    "{:<20} {what:<32} {:<14} holds {holds}",
                     "entry_point",
                     r.range().to_string(),
-                    format!("{:?}", r.holds).to_lowercase()
                 )
             })
             .collect()

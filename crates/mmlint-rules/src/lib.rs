@@ -8,6 +8,7 @@
 //! **Invariant:** every table handed out has been validated: argument indices fit the
 //! declared arity, names are unique per (name, arity), enums are known words.
 
+mod describe;
 mod entries;
 mod entry;
 mod select;
@@ -74,6 +75,8 @@ struct RulesFile {
     #[serde(default)]
     released_when_false: Vec<ReleasedWhenFalse>,
     #[serde(default)]
+    retry_releases: Vec<RetryReleases>,
+    #[serde(default)]
     stable_calls: Vec<NameEntry>,
     #[serde(default)]
     exclusive_mm: Vec<ExclusiveMm>,
@@ -83,6 +86,8 @@ struct RulesFile {
     needs_write: Vec<NeedsWrite>,
     #[serde(default)]
     vma_write_fields: Vec<String>,
+    #[serde(default)]
+    vma_lock_rwsem: Vec<String>,
 }
 
 /// A rules-data error: which file, and what is wrong (with TOML's line and column).
@@ -132,6 +137,9 @@ pub struct ApiDb {
     /// VMA fields that only a holder of the mmap write lock (and, 6.4+, the VMA's write
     /// lock) may store to.
     pub vma_write_fields: Vec<String>,
+    /// The field path from a VMA to the rwsem of its per-VMA lock (`vma->vm_lock->lock`,
+    /// 6.4–6.12): a raw `down_read()`/`up_read()` on it is the VMA's read lock.
+    pub vma_lock_rwsem: Vec<String>,
     version: Option<KernelVersion>,
     /// The `--rules-dir` layer being added (0: built in).
     layer: u32,
@@ -143,6 +151,7 @@ pub struct ApiDb {
     fault_tests: Table<FaultTest>,
     retake_flags: Table<RetakeFlag>,
     released_when_false: Table<ReleasedWhenFalse>,
+    retry_releases: Table<RetryReleases>,
     locks: Table<LockFn>,
     vma_sources: Table<VmaSource>,
     pins: Table<Pin>,
@@ -355,7 +364,24 @@ impl ApiDb {
                 .push_entry(f, layer, "released_when_false")
                 .map_err(&err)?;
         }
+        for f in parsed.retry_releases {
+            check_name(&f.name).map_err(&err)?;
+            let name = f.name.clone();
+            self.retry_releases
+                .entry(name)
+                .or_default()
+                .push_entry(f, layer, "retry_releases")
+                .map_err(&err)?;
+        }
         self.vma_write_fields.extend(parsed.vma_write_fields);
+        if !parsed.vma_lock_rwsem.is_empty() {
+            if parsed.vma_lock_rwsem.len() != 2 {
+                return Err(err(
+                    "vma_lock_rwsem: give two fields, the VMA's lock and its rwsem".into(),
+                ));
+            }
+            self.vma_lock_rwsem = parsed.vma_lock_rwsem;
+        }
         for t in parsed.is_err {
             check_name(&t.name).map_err(&err)?;
             let name = t.name.clone();
@@ -531,6 +557,10 @@ impl ApiDb {
     pub fn released_when_false(&self, name: &str) -> Option<&ReleasedWhenFalse> {
         self.lookup(&self.released_when_false, name, None)
     }
+    /// A fault helper that releases the fault's per-VMA lock when it returns a retry.
+    pub fn retry_releases(&self, name: &str) -> Option<&RetryReleases> {
+        self.lookup(&self.retry_releases, name, None)
+    }
     pub fn is_err(&self, name: &str) -> Option<&IsErr> {
         self.lookup(&self.is_err, name, None)
     }
@@ -539,7 +569,7 @@ impl ApiDb {
         self.lookup(&self.needs_write, name, decl)
     }
     /// The entry state of a function stored in `record.field` (`file_operations.mmap`).
-    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<Holds> {
+    pub fn entry_for_field(&self, record: &str, field: &str) -> Option<&EntryPoint> {
         self.entry_points.for_field(self.version, record, field)
     }
     /// The entry state of a function by the name the kernel's macros give it:
@@ -593,6 +623,7 @@ impl ApiDb {
             .chain(self.names_in(&self.fault_handlers))
             .chain(self.names_in(&self.retake_flags))
             .chain(self.names_in(&self.released_when_false))
+            .chain(self.names_in(&self.retry_releases))
             .cloned()
             .collect();
         w.push(self.vma_record.clone());
@@ -636,97 +667,13 @@ impl ApiDb {
                 .get(name)
                 .is_some_and(|l| select::any_in(l, self.version))
             || self
+                .retry_releases
+                .get(name)
+                .is_some_and(|l| select::any_in(l, self.version))
+            || self
                 .gup
                 .iter()
                 .any(|((n, _), l)| n == name && select::any_in(l, self.version))
-    }
-
-    /// Every entry that applies to the selected kernel, one line each, sorted: what
-    /// `mmlint rules --kernel-version X.Y` prints.
-    pub fn describe(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        fn add<E: Entry>(
-            db: &ApiDb,
-            out: &mut Vec<String>,
-            kind: &str,
-            t: &Table<E>,
-            what: impl Fn(&E) -> String,
-        ) {
-            for (name, list) in t {
-                for s in list.iter().filter(|s| db.applies(s.entry.range())) {
-                    out.push(format!(
-                        "{kind:<20} {name:<32} {:<14} {}",
-                        s.entry.range().to_string(),
-                        what(&s.entry)
-                    ));
-                }
-            }
-        }
-        add(self, &mut out, "lock", &self.locks, |l| {
-            format!("{:?} {:?}", l.action, l.mode).to_lowercase()
-        });
-        add(self, &mut out, "vma_source", &self.vma_sources, |s| {
-            if s.null_releases {
-                "NULL: lock released".into()
-            } else {
-                String::new()
-            }
-        });
-        for ((name, args), list) in &self.gup {
-            for s in list.iter().filter(|s| self.applies(s.entry.range())) {
-                let g = &s.entry;
-                let mut what = format!("{args} args");
-                if let Some(i) = g.vmas_arg {
-                    what += &format!(", vmas = {i}");
-                }
-                if let Some(i) = g.locked_arg {
-                    what += &format!(", locked = {i}");
-                }
-                if g.takes_lock {
-                    what += ", takes the lock";
-                }
-                out.push(format!(
-                    "{:<20} {name:<32} {:<14} {what}",
-                    "gup",
-                    g.range().to_string()
-                ));
-            }
-        }
-        add(
-            self,
-            &mut out,
-            "fault_handler",
-            &self.fault_handlers,
-            |_| String::new(),
-        );
-        add(self, &mut out, "retake_flag", &self.retake_flags, |_| {
-            String::new()
-        });
-        add(
-            self,
-            &mut out,
-            "released_when_false",
-            &self.released_when_false,
-            |_| String::new(),
-        );
-        add(self, &mut out, "exclusive_mm", &self.exclusive_mm, |x| {
-            format!("mm = argument {}", x.mm_arg)
-        });
-        add(self, &mut out, "pin", &self.pins, |_| String::new());
-        add(
-            self,
-            &mut out,
-            "needs_write",
-            &self.needs_write,
-            |n| match (n.vma_arg, n.mm_arg) {
-                (Some(i), _) => format!("mm of VMA argument {i}, for write"),
-                (_, Some(i)) => format!("mm argument {i}, for write"),
-                _ => String::new(),
-            },
-        );
-        out.extend(self.entry_points.describe(self.version));
-        out.sort();
-        out
     }
 }
 

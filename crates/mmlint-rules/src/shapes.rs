@@ -5,7 +5,7 @@ use crate::select::{Entry, Role};
 use crate::version::VersionRange;
 use crate::{
     ExclusiveMm, FaultHandler, FaultTest, GupFn, IsErr, LockAction, LockFn, LockKind, NeedsWrite,
-    Pin, ReleasedWhenFalse, RetakeFlag, VmaSource,
+    Pin, ReleasedWhenFalse, RetakeFlag, RetryReleases, VmaSource,
 };
 
 pub trait Named {
@@ -39,6 +39,7 @@ ranged!(
     FaultTest,
     RetakeFlag,
     ReleasedWhenFalse,
+    RetryReleases,
     IsErr,
     ExclusiveMm,
     NeedsWrite
@@ -144,6 +145,18 @@ impl Entry for ReleasedWhenFalse {
     }
     fn roles(&self) -> Vec<(usize, Role)> {
         vec![(self.vma_arg, Role::Vma)]
+    }
+    fn weight(&self) -> u32 {
+        1
+    }
+}
+
+impl Entry for RetryReleases {
+    fn range(&self) -> VersionRange {
+        RetryReleases::range(self)
+    }
+    fn roles(&self) -> Vec<(usize, Role)> {
+        vec![(self.vmf_arg, Role::RecordPtr)]
     }
     fn weight(&self) -> u32 {
         1

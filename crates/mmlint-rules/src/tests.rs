@@ -351,7 +351,8 @@ fn needs_write_is_version_keyed() {
 fn entry_points_are_version_keyed() {
     let mut db = ApiDb::builtin().unwrap();
     assert_eq!(
-        db.entry_for_field("file_operations", "mmap"),
+        db.entry_for_field("file_operations", "mmap")
+            .map(|e| e.holds),
         Some(Holds::Write)
     );
     db.layer += 1;
@@ -361,11 +362,12 @@ fn entry_points_are_version_keyed() {
     )
     .unwrap();
     assert_eq!(
-        db.entry_for_field("file_operations", "ioctl"),
+        db.entry_for_field("file_operations", "ioctl")
+            .map(|e| e.holds),
         Some(Holds::None)
     );
     db.set_kernel_version(Some("6.12".parse().unwrap()));
-    assert_eq!(db.entry_for_field("file_operations", "ioctl"), None);
+    assert!(db.entry_for_field("file_operations", "ioctl").is_none());
     assert_eq!(
         db.entry_for_name("__do_sys_mremap"),
         Some(("__do_sys_", Holds::None))
@@ -374,6 +376,22 @@ fn entry_points_are_version_keyed() {
         .describe()
         .iter()
         .any(|l| l.starts_with("entry_point") && l.contains("file_operations.mmap")));
+}
+
+#[test]
+fn fault_handlers_hold_a_read_lock_of_their_vma_since_6_4() {
+    let mut db = ApiDb::builtin().unwrap();
+    db.set_kernel_version(Some("6.12".parse().unwrap()));
+    for field in ["fault", "huge_fault", "page_mkwrite", "pfn_mkwrite"] {
+        let e = db.entry_for_field("vm_operations_struct", field).unwrap();
+        assert_eq!(e.holds, Holds::ReadOrVmaRead, "{field}");
+        assert_eq!(e.vma(), Some((0, "vma")), "{field}");
+    }
+    assert!(db.entry_for_field("vm_operations_struct", "open").is_none());
+    db.set_kernel_version(Some("6.1".parse().unwrap()));
+    assert!(db
+        .entry_for_field("vm_operations_struct", "fault")
+        .is_none());
 }
 
 #[test]
@@ -394,6 +412,14 @@ fn needs_write_and_entry_point_errors() {
         (
             "entry_point = [{ name_prefix = \"__do_sys_\", holds = \"none\", since = \"6.5\", until = \"6.1\" }]",
             "is not before",
+        ),
+        (
+            "entry_point = [{ record = \"r\", field = \"f\", holds = \"read-or-vma-read\" }]",
+            "goes with vma_arg and vma_field",
+        ),
+        (
+            "entry_point = [{ record = \"r\", field = \"f\", holds = \"read\", vma_arg = 0, vma_field = \"vma\" }]",
+            "goes with vma_arg and vma_field",
         ),
     ] {
         let mut db = ApiDb::default();

@@ -82,6 +82,8 @@
 			     FAULT_FLAG_KILLABLE | \
 			     FAULT_FLAG_INTERRUPTIBLE)
 
+struct vm_fault;
+
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct * area);
 	void (*close)(struct vm_area_struct * area);
@@ -98,6 +100,13 @@ struct vm_operations_struct {
 	/* CONFIG_NUMA: get_policy() must add a reference [mpol_get()] to a shared policy. */
 	struct mempolicy *(*get_policy)(struct vm_area_struct *vma,
 					unsigned long addr);
+	/* Fault handlers (6.12 shapes; vm_fault_t is a typedef of mm_types.h). */
+	vm_fault_t (*fault)(struct vm_fault *vmf);
+	vm_fault_t (*huge_fault)(struct vm_fault *vmf, unsigned int order);
+	vm_fault_t (*map_pages)(struct vm_fault *vmf, unsigned long start_pgoff,
+				unsigned long end_pgoff);
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
+	vm_fault_t (*pfn_mkwrite)(struct vm_fault *vmf);
 };
 
 static inline bool vma_is_anonymous(struct vm_area_struct *vma)
@@ -332,5 +341,17 @@ struct vm_fault {
 };
 /* 6.7+ mm/internal.h: vma_end_read() under FAULT_FLAG_VMA_LOCK, else mmap_read_unlock(). */
 void release_fault_lock(struct vm_fault *vmf);
+
+/* 6.12 mm/memory.c: remap_pfn_range() sets VM_IO | VM_PFNMAP | ... with vm_flags_set(). */
+typedef struct { unsigned long pgprot; } pgprot_t;
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+		    unsigned long size, pgprot_t prot);
+int io_remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+		       unsigned long size, pgprot_t prot);
+/* 6.12 mm/internal.h:365-372: on VM_FAULT_RETRY it has released vmf->vma's VMA lock. */
+vm_fault_t vmf_anon_prepare(struct vm_fault *vmf);
+/* 6.12 mm/memory.c:3304: VM_FAULT_RETRY with the VMA lock still held. */
+vm_fault_t __vmf_anon_prepare(struct vm_fault *vmf);
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
 
 #endif /* _LINUX_MM_H */

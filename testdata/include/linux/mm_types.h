@@ -95,6 +95,12 @@ struct vm_area_struct {
 	struct file *vm_file;		/* File we map to (can be NULL). */
 	void *vm_private_data;		/* was vm_pte (shared mem) */
 	struct mempolicy *vm_policy;	/* NUMA policy for the VMA */
+	struct vma_lock *vm_lock;	/* 6.4-6.12, CONFIG_PER_VMA_LOCK */
+};
+
+/* 6.4-6.12 include/linux/mm_types.h: the per-VMA lock's rwsem. */
+struct vma_lock {
+	struct rw_semaphore lock;
 };
 
 struct mm_struct {

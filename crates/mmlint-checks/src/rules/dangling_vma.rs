@@ -71,9 +71,11 @@
 //!   own mm. A VMA of another process passed in is then reported although the lock
 //!   released is not its own (`fp_remote_vma_param_after_current_mm_release`). A lock
 //!   operation on the VMA's own mm (`vma->vm_mm`) earlier on the path turns this off.
-//! - Fault helpers that release the per-VMA lock through their `vmf` when they return
-//!   `VM_FAULT_RETRY` (`vmf_anon_prepare()`) are not modelled, nor is a VMA read back from
-//!   `vmf->vma`.
+//! - `vmf->vma` is a VMA only in a fault handler (a `vm_operations_struct` `.fault`,
+//!   `.huge_fault`, `.page_mkwrite` or `.pfn_mkwrite` of the unit, 6.4+): there it is
+//!   valid until `release_fault_lock(vmf)` or a helper's retry (`retry_releases`:
+//!   `vmf_anon_prepare()`, `vmf_can_call_fault()`). In a function handed `vmf` by its
+//!   caller it is not tracked, so a use after such a helper's retry there is missed.
 //! - mmlint cannot know by itself that nobody else can unmap: `exit_mmap()` runs when the
 //!   mm has no users left, so its uses of the first VMA after `mmap_read_unlock()` are
 //!   safe. That is said in the rules data (`exclusive_mm` in `rules/vma.toml`, fixture
@@ -116,7 +118,17 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     };
     let vma = p.derived_from.clone().unwrap_or_else(|| u.name.clone());
     let vma_lock = is_vma_lock(&p.lock);
+    // A fault handler's VMA: the kernel's hold is the mmap read lock or the VMA lock.
+    let fault = p.source.split("->").next() == Some("fault");
     let message = match (&p.derived_from, vma_lock) {
+        (None, false) if fault => format!(
+            "VMA '{}' used after the fault's lock (the mmap_lock or its per-VMA lock) was released",
+            u.name
+        ),
+        (Some(base), false) if fault => format!(
+            "pointer '{}' derived from VMA '{}' used after the fault's lock (the mmap_lock or its per-VMA lock) was released",
+            u.name, base
+        ),
         (Some(base), true) => format!(
             "pointer '{}' derived from VMA '{}' used after the VMA's per-VMA lock was released",
             u.name, base
@@ -134,6 +146,9 @@ fn report(cx: &FnCx<'_>, u: &VmaUse) -> Diagnostic {
     // A derived pointer's source is "<vma source>-><field>…".
     let origin = p.source.split("->").next().unwrap_or_default();
     let obtained = match (origin, &p.lock_taken_at, &p.lock_taken_by) {
+        ("fault", _, _) => {
+            format!("'{vma}' is the fault's VMA: valid only while the fault's lock is held")
+        }
         ("parameter", _, _) => {
             format!("'{vma}' is a parameter: valid only while the caller's mmap_lock is held")
         }

@@ -34,8 +34,14 @@
 //! - The 6.6 semantics of `handle_mm_fault()` are the rules data's (`releases_vma_lock`
 //!   in `rules/droppers.toml`): on a 6.4 or 6.5 tree the unconditional `vma_end_read()` is
 //!   correct and is reported unless that entry is changed.
-//! - Fault helpers that release the VMA lock on `VM_FAULT_RETRY` through their `vmf`
-//!   (`vmf_anon_prepare()`, `folio_lock_or_retry()`) are not modelled.
+//! - Fault helpers that release the VMA lock on `VM_FAULT_RETRY` through their `vmf` are
+//!   data (`retry_releases` in `rules/vma_lock.toml`: `vmf_anon_prepare()`,
+//!   `vmf_can_call_fault()`), but only where the function knows the fault's lock: a fault
+//!   handler (its entry state) or a function holding a VMA lock. In a function that is
+//!   handed `vmf` by its caller (6.12 mm/memory.c's `do_anonymous_page()`), `vmf->vma`'s
+//!   lock is not known and nothing is tracked (`missed_end_read_after_retry_in_vmf_callee`
+//!   in `limitations.c`). `folio_lock_or_retry()` and
+//!   `handle_userfault()` are not in the data.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};

@@ -8,7 +8,12 @@
 //! 6.4, `expand_stack_locked()` since 6.1.37), or a store to `vm_start`, `vm_end`,
 //! `vm_pgoff`, `anon_vma` or `vm_policy`, where the VMA was obtained under an mmap_lock
 //! this function took for read, or under the VMA's own read lock (`lock_vma_under_rcu()`,
-//! `vma_start_read()`). Such a call is reported here only, not also as
+//! `vma_start_read()`), or in a fault handler (a function the unit stores in a
+//! `vm_operations_struct` as `.fault`, `.huge_fault`, `.page_mkwrite` or `.pfn_mkwrite`,
+//! 6.4+: rules data `entry_point` with `holds = "read-or-vma-read"`), which the kernel calls
+//! with the mmap read lock or only the VMA's read lock held. `remap_pfn_range()`,
+//! `io_remap_pfn_range()` and `vm_iomap_memory()` are such calls too (they call
+//! `vm_flags_set()`). Such a call is reported here only, not also as
 //! `mmap-lock-mode-mismatch`; a call that needs the write lock through a helper (the
 //! helper's summary says so) is `mmap-lock-mode-mismatch`'s.
 //!
@@ -54,8 +59,12 @@
 //!   stack-expansion fix); a tree whose version is unknown gets it too, so a 6.1.0-6.1.36
 //!   tree analysed without a version may be reported on a stack expansion under the read
 //!   lock (`testdata/rules/dangling-vma/parisc_fault.c`).
-//! - Fault handlers (`.fault`, `.page_mkwrite` …) run under a read hold their caller took,
-//!   which this rule does not know.
+//! - A fault handler is known only by the designated initializer of a
+//!   `vm_operations_struct` in the same unit; a handler assigned at run time, or a helper it
+//!   calls in another unit, is not (a helper's write requirement is reported at its call in
+//!   the handler as `mmap-lock-mode-mismatch`).
+//! - Only the VMA of the fault (`vmf->vma`) is known to be read-held in a fault handler;
+//!   what the handler looks up itself is judged like any other lookup.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{Event, ReadHold};
@@ -100,9 +109,18 @@ impl Check for VmaModifiedWithoutWriteLock {
                 ReadHold::VmaRead => format!(
                     "{what} changes VMA '{vma}' with only its per-VMA read lock held: it needs the mmap write lock"
                 ),
+                ReadHold::FaultEntry => format!(
+                    "{what} changes VMA '{vma}' in a fault handler, which runs with only the mmap read lock or the VMA's per-VMA read lock held: it needs the mmap write lock"
+                ),
             };
-            let notes = match (held_at, held_by) {
-                (Some(s), Some(by)) => vec![Note {
+            let notes = match (held_at, held_by, hold) {
+                (Some(s), Some(why), ReadHold::FaultEntry) => vec![Note {
+                    span: s.clone(),
+                    message: format!(
+                        "{why}: the kernel calls it with a read hold of the faulting VMA"
+                    ),
+                }],
+                (Some(s), Some(by), _) => vec![Note {
                     span: s.clone(),
                     message: format!("read lock taken here by {by}"),
                 }],

@@ -108,6 +108,7 @@ pub fn analyze(
         .exclusive_mm(&body.func.name)
         .and_then(|x| body.func.params.get(x.mm_arg))
         .map(|&p| Arc::from(body.func.var(p).name.as_str()));
+    let fault_vma = entry::fault_vma(&body.func, entry);
     let analysis = LockVma {
         body,
         db,
@@ -128,6 +129,7 @@ pub fn analyze(
         takes_from_entry: BTreeSet::new(),
         exits: Vec::new(),
         entry,
+        fault_vma,
     };
     let mut results = iterate_to_fixpoint(body, analysis, 0);
     results.analysis.recording = true;
@@ -233,8 +235,10 @@ struct LockVma<'a> {
     /// Set by a call that may drop the lock and tells by an out-parameter (GUP's
     /// `locked`): the statement's path splits in two after it.
     drop_split: Option<DropSplit>,
-    /// Set by a fault handler call: the path splits three ways after the statement.
-    fault_split: Option<(LockKey, Span)>,
+    /// Set by a fault handler call: the path splits three ways after the statement. The
+    /// flag: earlier VMAs are stale even when the lock is kept (handle_mm_fault() under
+    /// the mmap_lock), not only where it was released (a fault helper's retry).
+    fault_split: Option<(LockKey, Span, bool)>,
     /// Set by a call that sets a flag when it dropped and re-took the lock.
     retake_split: Option<(LockKey, Span, Place)>,
     /// Set by a call to a summarised function: one path per outcome the caller can tell
@@ -254,6 +258,8 @@ struct LockVma<'a> {
     exits: Vec<Exit>,
     /// What the function holds at entry, when the code says how the kernel calls it.
     entry: Option<&'a EntryState>,
+    /// A fault handler's VMA (`vmf->vma`) and its entry hold.
+    fault_vma: Option<entry::FaultVma>,
 }
 
 impl<'a> LockVma<'a> {
@@ -345,8 +351,8 @@ impl<'a> LockVma<'a> {
         };
         // A call that tells its caller apart by its result or an out-parameter (see
         // `calls`) continues as one path per outcome.
-        if let Some((lock, at)) = self.fault_split.take() {
-            return calls::fault_outcomes(st, &lock, &at, target);
+        if let Some((lock, at, stale_when_kept)) = self.fault_split.take() {
+            return calls::fault_outcomes(st, &lock, &at, target, stale_when_kept);
         }
         if let Some(sp) = self.summary_split.take() {
             return sp

@@ -68,9 +68,27 @@ impl LockVma<'_> {
         arrow: bool,
         reads: bool,
     ) -> Val {
+        if b.prov.is_none() && b.lock.is_none() && arrow {
+            if let Some(p) = self.fault_entry_vma(st, base, field) {
+                return Val {
+                    prov: Some(p),
+                    ..Val::default()
+                };
+            }
+        }
         if let Some(p) = &b.prov {
             if arrow && reads && !p.is_array {
                 self.use_vma(st, p, base);
+            }
+            // `vma->vm_lock`: the VMA's per-VMA lock, when its rwsem is taken raw.
+            if self.db.vma_lock_rwsem.first().map(String::as_str) == Some(field)
+                && !p.is_array
+                && p.derived_from.is_none()
+            {
+                return Val {
+                    lock: Some(self.vma_lock_of(base, Some(p))),
+                    ..Val::default()
+                };
             }
             if p.is_array {
                 return Val::default();
@@ -113,6 +131,13 @@ impl LockVma<'_> {
             return Val::default();
         }
         if let Some(lock) = &b.lock {
+            if is_vma_lock(&lock.0) {
+                let rwsem = self.db.vma_lock_rwsem.get(1).map(String::as_str);
+                return Val {
+                    lock: (rwsem == Some(field)).then(|| lock.clone()),
+                    ..Val::default()
+                };
+            }
             // `mm->mmap_lock` (and `.dep_map` inside it) name the lock; `mm->mm_mt` names
             // the VMA tree an iterator walks.
             if self.db.lock_fields.iter().any(|f| f == field)

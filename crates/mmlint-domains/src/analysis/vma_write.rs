@@ -17,6 +17,9 @@ pub enum ReadHold {
     MmapRead,
     /// The VMA's own read lock (`lock_vma_under_rcu()`, `vma_start_read()`).
     VmaRead,
+    /// A fault handler's entry hold: the mmap read lock or only the VMA's read lock
+    /// (`held_at`/`held_by` are the entry state's designated initializer and reason).
+    FaultEntry,
 }
 
 impl LockVma<'_> {
@@ -31,6 +34,9 @@ impl LockVma<'_> {
             return false;
         };
         let hold = match (&l.status, is_vma_lock(&p.lock)) {
+            (Status::Held(HoldMode::Read), false) if self.is_fault_entry_hold(&p.lock) => {
+                ReadHold::FaultEntry
+            }
             (Status::Held(_), true) => ReadHold::VmaRead,
             (Status::Held(HoldMode::Read), false) if l.acquired_at.is_some() => ReadHold::MmapRead,
             _ => return false,
@@ -40,9 +46,15 @@ impl LockVma<'_> {
             what,
             vma: self.text(vma),
             lock_display: l.display.clone(),
+            held_at: match (&hold, self.entry) {
+                (ReadHold::FaultEntry, Some(e)) => Some(e.at.clone()),
+                _ => l.acquired_at.clone(),
+            },
+            held_by: match (&hold, self.entry) {
+                (ReadHold::FaultEntry, Some(e)) => Some(e.why.clone()),
+                _ => l.acquired_by.clone(),
+            },
             hold,
-            held_at: l.acquired_at.clone(),
-            held_by: l.acquired_by.clone(),
         });
         true
     }

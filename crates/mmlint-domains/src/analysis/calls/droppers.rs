@@ -90,7 +90,7 @@ impl LockVma<'_> {
                 may_drop
             };
             if may_drop {
-                self.fault_split = Some((p.lock.clone(), e.span.clone()));
+                self.fault_split = Some((p.lock.clone(), e.span.clone(), true));
             }
         }
         Val::default()
@@ -213,18 +213,20 @@ pub(crate) fn fault_outcomes(
     lock: &LockKey,
     at: &Span,
     target: Option<Place>,
+    stale_when_kept: bool,
 ) -> Vec<State> {
-    // Whatever the result, VMAs from before the call are stale: userfaultfd may
+    // Whatever the result, VMAs from before handle_mm_fault() are stale: userfaultfd may
     // drop and re-take the mmap_lock without reporting a retry. A VMA lock is never
     // re-taken inside: while it is kept, its VMA is valid.
-    if !is_vma_lock(lock) {
+    let stale_when_kept = stale_when_kept && !is_vma_lock(lock);
+    if stale_when_kept {
         st.kill_vmas_of(lock, at);
     }
     let mut out = Vec::new();
     for tag in [FaultTag::KEPT, FaultTag::RETRY, FaultTag::COMPLETED] {
         let mut s = st.clone();
         if tag != FaultTag::KEPT {
-            if is_vma_lock(lock) {
+            if !stale_when_kept {
                 s.kill_vmas_of(lock, at);
             }
             if let Some(l) = s.locks.get_mut(lock) {
@@ -233,6 +235,10 @@ pub(crate) fn fault_outcomes(
         }
         if let Some(t) = target {
             s.fault_tags.insert(t, tag);
+            // VM_FAULT_RETRY and VM_FAULT_COMPLETED are bits above 1: `if (ret)` is true.
+            if tag != FaultTag::KEPT {
+                s.signs.insert(t, Sign::GT1);
+            }
         }
         out.push(s);
     }

@@ -34,6 +34,11 @@ impl LockVma<'_> {
         {
             return Val::default();
         }
+        // The raw rwsem of a per-VMA lock is the VMA's read lock only when taken for read:
+        // its write side is vma_start_write()'s own business (mm.h:757-765).
+        if l.lock_kind == LockKind::Rwsem && is_vma_lock(&key) && l.mode == Mode::Write {
+            return Val::default();
+        }
         let text = self.text(e);
         match l.action {
             LockAction::Acquire => {
@@ -49,6 +54,13 @@ impl LockVma<'_> {
                 };
                 lk.acquired_at = Some(e.span.clone());
                 lk.acquired_by = Some(text);
+                // `down_read(&vma->vm_lock->lock)`: the VMA now lives as long as its own
+                // lock, past the mmap_lock it was found under.
+                if l.lock_kind == LockKind::Rwsem && is_vma_lock(&key) {
+                    if let Some(vma) = vma_of_lock_rwsem(e, l.lock_arg) {
+                        self.bind_to_vma_lock(st, vma, &key, e);
+                    }
+                }
             }
             // Released or not, depending on a result nobody tests here.
             LockAction::Release if l.succeeds_when.is_some() => {
@@ -203,4 +215,21 @@ impl LockVma<'_> {
             .find(|(k, l)| matches!(l.status, Status::Held(_)) && !is_vma_lock(k))
             .map(|(k, l)| (k.clone(), l.display.clone()))
     }
+}
+
+/// The VMA of a raw per-VMA lock operation's argument: `vma` in `&vma->vm_lock->lock`.
+fn vma_of_lock_rwsem(call: &Expr, arg: usize) -> Option<&Expr> {
+    let ExprKind::Call { args, .. } = &call.kind else {
+        return None;
+    };
+    let ExprKind::AddrOf(rwsem) = &args.get(arg)?.strip_casts().kind else {
+        return None;
+    };
+    let ExprKind::Member { base: lock, .. } = &rwsem.strip_casts().kind else {
+        return None;
+    };
+    let ExprKind::Member { base: vma, .. } = &lock.strip_casts().kind else {
+        return None;
+    };
+    Some(vma)
 }

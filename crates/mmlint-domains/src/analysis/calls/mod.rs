@@ -76,6 +76,9 @@ impl LockVma<'_> {
         if let Some(rf) = self.db.retake_flag(name) {
             return self.retake_flag_call(st, e, rf, args, &vals);
         }
+        if let Some(rr) = self.db.retry_releases(name) {
+            return self.retry_releases_call(st, e, rr, &vals);
+        }
         if let Some(rw) = self.db.released_when_false(name) {
             return self.released_when_false_call(st, e, rw, args, &vals);
         }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use mmlint_ir::{Expr, ExprKind};
-use mmlint_rules::VmaSource;
+use mmlint_rules::{RetryReleases, VmaSource};
 
 use super::super::value::Val;
 use super::super::LockVma;
@@ -53,11 +53,23 @@ impl LockVma<'_> {
         let ExprKind::Local(v) = arg.strip_casts().kind else {
             return;
         };
-        if let Some(p) = st.vmas.get_mut(&v) {
-            p.lock = key.clone();
-            p.dead = None;
-            p.lock_taken_at = Some(call.span.clone());
-            p.lock_taken_by = Some(self.text(call));
+        match st.vmas.get_mut(&v) {
+            Some(p) => {
+                p.lock = key.clone();
+                p.dead = None;
+                p.lock_taken_at = Some(call.span.clone());
+                p.lock_taken_by = Some(self.text(call));
+            }
+            // A VMA the analysis did not see being found (6.12 lock_vma_under_rcu()'s
+            // mas_walk()): from here on it is one under this VMA lock.
+            None => {
+                let prov = Prov {
+                    lock_taken_at: Some(call.span.clone()),
+                    lock_taken_by: Some(self.text(call)),
+                    ..self.new_vma(st, key, &call.span, "vma_start_read")
+                };
+                st.vmas.insert(v, prov);
+            }
         }
     }
 
@@ -94,5 +106,36 @@ impl LockVma<'_> {
             prov: Some(prov),
             ..Val::default()
         }
+    }
+
+    /// A fault helper that releases the fault's VMA lock when it returns a retry
+    /// (`vmf_anon_prepare(vmf)`): the path splits by fault outcome, and the faulting VMA
+    /// dangles on the retry paths. The lock is a fault handler's entry hold when `vmf` is
+    /// its fault, else the VMA lock this function holds; with neither known, nothing.
+    pub(crate) fn retry_releases_call(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        rr: &RetryReleases,
+        _vals: &[Val],
+    ) -> Val {
+        let ExprKind::Call { args, .. } = &e.kind else {
+            return Val::default();
+        };
+        let key = match (
+            &self.fault_vma,
+            args.get(rr.vmf_arg).map(|a| &a.strip_casts().kind),
+        ) {
+            (Some(fv), Some(ExprKind::Local(v))) if fv.is_fault(*v) => Some(fv.key.clone()),
+            _ => self.held_vma_lock(st).map(|(k, _)| k),
+        };
+        let held = key
+            .as_ref()
+            .and_then(|k| st.locks.get(k))
+            .is_some_and(|l| matches!(l.status, Status::Held(_)));
+        if let (Some(key), true) = (key, held) {
+            self.fault_split = Some((key, e.span.clone(), false));
+        }
+        Val::default()
     }
 }
