@@ -293,3 +293,29 @@ impl<'a> Lookup<'a> {
             .or_else(|| self.external.and_then(|m| m.get(name)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requirement_written_before_conditions_reads_as_unconditional() {
+        let old = r#"{"lock":{"Param":{"index":0,"path":"->vm_mm"}},"mode":"Write","origin":[]}"#;
+        let need: Need = serde_json::from_str(old).unwrap();
+        assert!(need.when.is_empty());
+        assert!(!serde_json::to_string(&need).unwrap().contains("when"));
+    }
+
+    #[test]
+    fn joined_conditions_keep_what_both_say() {
+        let a = [(0, Sign::NONZERO), (1, Sign::ZERO)];
+        let b = [(0, Sign::ZERO), (1, Sign::ZERO), (2, Sign::POS)];
+        assert_eq!(join_conditions(&a, &b), vec![(1, Sign::ZERO)]);
+        assert!(condition_may_hold(&[(1, Sign::NONZERO)], |_| Sign::POS));
+        assert!(!condition_may_hold(&[(1, Sign::NONZERO)], |i| if i == 1 {
+            Sign::ZERO
+        } else {
+            Sign::TOP
+        }));
+    }
+}
