@@ -91,6 +91,31 @@ pub struct Need {
     /// Where the requirement comes from, this function's call or lookup first, then its
     /// callee's (at most [`MAX_ORIGIN`] steps).
     pub origin: Vec<Origin>,
+    /// The requirement arises only when each listed scalar parameter (by index) has a value
+    /// in the given classes (`ksm`'s `break_ksm()` locks the VMA for write only `if
+    /// (lock_vma)`); empty: always. A caller whose argument is outside them does not need
+    /// the lock. Absent in files written before conditions existed: unconditional, as they
+    /// meant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<(usize, Sign)>,
+}
+
+/// The condition under which a requirement arises on one path or another (what both
+/// conditions say about a parameter, joined; a parameter only one of them names is free).
+pub fn join_conditions(a: &[(usize, Sign)], b: &[(usize, Sign)]) -> Vec<(usize, Sign)> {
+    a.iter()
+        .filter_map(|&(i, s)| {
+            let (_, t) = b.iter().find(|(j, _)| *j == i)?;
+            let u = s.union(*t);
+            (u != Sign::TOP).then_some((i, u))
+        })
+        .collect()
+}
+
+/// Whether a call whose arguments have the classes `arg` (by parameter index) can meet
+/// `when`.
+pub fn condition_may_hold(when: &[(usize, Sign)], arg: impl Fn(usize) -> Sign) -> bool {
+    when.iter().all(|&(i, s)| !arg(i).meet(s).is_empty())
 }
 
 /// One step of a requirement's origin: a position and what happens there.
@@ -266,5 +291,31 @@ impl<'a> Lookup<'a> {
         self.local
             .and_then(|m| m.get(name))
             .or_else(|| self.external.and_then(|m| m.get(name)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requirement_written_before_conditions_reads_as_unconditional() {
+        let old = r#"{"lock":{"Param":{"index":0,"path":"->vm_mm"}},"mode":"Write","origin":[]}"#;
+        let need: Need = serde_json::from_str(old).unwrap();
+        assert!(need.when.is_empty());
+        assert!(!serde_json::to_string(&need).unwrap().contains("when"));
+    }
+
+    #[test]
+    fn joined_conditions_keep_what_both_say() {
+        let a = [(0, Sign::NONZERO), (1, Sign::ZERO)];
+        let b = [(0, Sign::ZERO), (1, Sign::ZERO), (2, Sign::POS)];
+        assert_eq!(join_conditions(&a, &b), vec![(1, Sign::ZERO)]);
+        assert!(condition_may_hold(&[(1, Sign::NONZERO)], |_| Sign::POS));
+        assert!(!condition_may_hold(&[(1, Sign::NONZERO)], |i| if i == 1 {
+            Sign::ZERO
+        } else {
+            Sign::TOP
+        }));
     }
 }

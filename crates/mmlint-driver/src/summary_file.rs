@@ -12,8 +12,9 @@ use mmlint_domains::{Summaries, Summary};
 use serde::{Deserialize, Serialize};
 
 const FORMAT: &str = "mmlint-summaries";
-/// Bumped whenever [`Summary`]'s shape or meaning changes: an old file is refused rather
-/// than misread.
+/// Bumped whenever [`Summary`]'s shape or meaning changes so that an old file would be
+/// misread: it is refused instead. A field added with a default that means what older
+/// files meant (a requirement's `when`, absent: unconditional) does not bump it.
 pub const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]

@@ -39,6 +39,14 @@
 //! - After an assertion that accepts either mode (`mmap_assert_locked()`), a call that
 //!   needs write is not reported: the write requirement passes to the callers
 //!   (`requirements.c`, `ok_assert_any_then_flags`).
+//! - A callee's requirement that arises only under a test of one of its scalar parameters
+//!   (6.12 `break_ksm()`: `if (lock_vma) vma_start_write(vma)`) is not applied where the
+//!   argument is a constant or a value the caller's path knows the test rejects
+//!   (`conditional_requirement.c`, `ok_break_cow`); an argument that is the caller's own
+//!   parameter passes the condition on (`ok_unmerge_all`). Only tests of parameters the
+//!   callee never writes count, and the same requirement under different tests keeps
+//!   what the tests share, often nothing (`bad_second_condition`: `(0, 0)` would be
+//!   reported too).
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};

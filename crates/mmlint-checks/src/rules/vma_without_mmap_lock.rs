@@ -56,6 +56,11 @@
 //!   `mm/gup_test.c`: the lock is taken when a flag computed from `cmd` says so, and the
 //!   GUP call sits in a `switch (cmd)` the flag covers) or its own bug, which is then missed
 //!   (`self_locking.c`, `ok_gup_test_ioctl`).
+//! - A callee's requirement that arises only under a test of one of its scalar parameters
+//!   does not apply where the argument contradicts the test (6.12 `vma_init()` calls
+//!   `vma_mark_detached(vma, false)`, which asserts the write lock only `if (detached)`:
+//!   `conditional_requirement.c`, `ok_fallocate`); see mmap-lock-mode-mismatch for what
+//!   such a condition can say.
 //! - A release in a function of another file is missed without a summary file
 //!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
 //!   file are followed through their summaries, including a callee that looks VMAs up and

@@ -36,14 +36,15 @@ use mmlint_dataflow::{iterate_to_fixpoint, Analysis, Disjunction, Location, Resu
 use mmlint_ir::{Callee, Expr, ExprKind, Function, Loc, Span, Ty, UnOp, VarId};
 use mmlint_rules::ApiDb;
 
-use crate::state::{HoldMode, LockKey, Place, Prov, Sign, State, Status};
-use crate::summary::{self, Exit, Lookup, Origin};
+use crate::state::{LockKey, Place, Prov, Sign, State, Status};
+use crate::summary::{self, Exit, Lookup};
 use crate::MAX_DISJUNCTS;
 
 use calls::{DropSplit, SummarySplit};
 pub use entry::EntryState;
 pub use events::{Event, FnFacts, GupCall, HeldLock, ReleaseEvent, VmaUse};
 use refine::{place_of, refine, restrict};
+use requirements::NeedAt;
 use value::pure_key;
 pub use vma_write::ReadHold;
 
@@ -126,6 +127,7 @@ pub fn analyze(
         summary_split: None,
         param_uses: 0,
         needs: BTreeMap::new(),
+        fixed_params: requirements::fixed_scalar_params(&body.func, body.exprs()),
         takes_from_entry: BTreeSet::new(),
         exits: Vec::new(),
         entry,
@@ -246,9 +248,12 @@ struct LockVma<'a> {
     summary_split: Option<SummarySplit>,
     /// Parameters (bits) whose VMA this function reads.
     param_uses: u64,
-    /// Locks this function expects held at entry: the mode, and where the requirement
-    /// comes from.
-    needs: BTreeMap<LockKey, (HoldMode, Vec<Origin>)>,
+    /// Locks this function expects held at entry: the mode, where the requirement comes
+    /// from, and the condition on the parameters under which it arises.
+    needs: BTreeMap<LockKey, NeedAt>,
+    /// Scalar parameters the body never writes, by variable: what a path knows about them
+    /// is what the caller passed.
+    fixed_params: BTreeMap<VarId, usize>,
     /// Locks this function itself acquires on a path where it had not touched them: it
     /// manages them, so its callers are not asked to hold them (a lookup on a path where
     /// the acquire was skipped is a correlation the analysis missed, as in 6.1

@@ -3,14 +3,75 @@
 //! against the path's state. A lock still in its entry state is the caller's business: the
 //! requirement goes into this function's summary, with where it comes from, and is checked
 //! at its call sites, unless the entry state is known to hold nothing.
+//!
+//! A requirement passed on carries what the path knew about the scalar parameters where it
+//! arose (`if (lock_vma) vma_start_write(vma)`): a call site whose argument contradicts it
+//! (`false`) does not need the lock.
 
-use mmlint_ir::Expr;
+use std::collections::BTreeMap;
+
+use mmlint_ir::{Expr, ExprKind, Function, UnOp, VarId};
 use mmlint_rules::NeedsWrite;
 
 use super::value::Val;
 use super::{Event, LockVma};
-use crate::state::{HoldMode, LockKey, State, Status};
-use crate::summary::{LockPath, Need, Origin, MAX_ORIGIN};
+use crate::state::{HoldMode, LockKey, Place, Sign, State, Status};
+use crate::summary::{condition_may_hold, join_conditions, LockPath, Need, Origin, MAX_ORIGIN};
+
+/// A requirement this function passes on: the mode, where it comes from, and the condition
+/// on the parameters under which it arises (every path's, joined).
+#[derive(Clone, Debug)]
+pub(crate) struct NeedAt {
+    mode: HoldMode,
+    via: Vec<Origin>,
+    when: Vec<(usize, Sign)>,
+}
+
+/// Scalar parameters no expression of the body writes or takes the address of: a path's
+/// knowledge of one is knowledge of the caller's argument.
+pub(crate) fn fixed_scalar_params<'e>(
+    f: &Function,
+    exprs: impl Iterator<Item = &'e Expr>,
+) -> BTreeMap<VarId, usize> {
+    fn written(e: &Expr, out: &mut Vec<VarId>) {
+        let target = match &e.kind {
+            ExprKind::Assign { lhs, .. } => Some(lhs),
+            ExprKind::AddrOf(x) => Some(x),
+            ExprKind::Unary {
+                op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec,
+                operand,
+            } => Some(operand),
+            _ => None,
+        };
+        if let Some(ExprKind::Local(v)) = target.map(|t| &t.strip_casts().kind) {
+            out.push(*v);
+        }
+        e.for_each_child(|c| written(c, out));
+    }
+    let mut out = Vec::new();
+    for e in exprs {
+        written(e, &mut out);
+    }
+    f.params
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| {
+            let ty = &f.var(**v).ty;
+            ty.is_scalar && !ty.is_pointer() && !out.contains(v)
+        })
+        .map(|(i, v)| (*v, i))
+        .collect()
+}
+
+/// Only zero, negative and positive are told apart in a condition: a `bool` parameter
+/// turns any non-zero argument into 1.
+fn coarse(s: Sign) -> Sign {
+    if s.meet(Sign::POS).is_empty() {
+        s
+    } else {
+        s.union(Sign::POS)
+    }
+}
 
 impl LockVma<'_> {
     /// `name` (the call `e`) needs `key` held in `mode`; `via` says why, starting at `e`.
@@ -24,6 +85,7 @@ impl LockVma<'_> {
         name: &str,
         mode: HoldMode,
         mut via: Vec<Origin>,
+        when: &[(usize, Sign)],
     ) {
         via.truncate(MAX_ORIGIN);
         let lock = st.locks.get(key);
@@ -55,12 +117,48 @@ impl LockVma<'_> {
             _ => false,
         };
         if passed_on {
-            let need = self
-                .needs
-                .entry(key.clone())
-                .or_insert_with(|| (mode, via.clone()));
-            if mode == HoldMode::Write && need.0 == HoldMode::Read {
-                *need = (mode, via);
+            self.pass_on(st, key, mode, via, when);
+        }
+    }
+
+    /// Records a requirement for the callers, with the condition the path `st` and the
+    /// callee's condition on this function's parameters (`when`) put on it.
+    fn pass_on(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        mode: HoldMode,
+        via: Vec<Origin>,
+        when: &[(usize, Sign)],
+    ) {
+        let mut cond: Vec<(usize, Sign)> = Vec::new();
+        for (&v, &i) in &self.fixed_params {
+            let known = when
+                .iter()
+                .filter(|(j, _)| *j == i)
+                .fold(st.sign(Place::Var(v)), |s, (_, t)| s.meet(*t));
+            let known = coarse(known);
+            if known != Sign::TOP {
+                cond.push((i, known));
+            }
+        }
+        match self.needs.get_mut(key) {
+            None => {
+                self.needs.insert(
+                    key.clone(),
+                    NeedAt {
+                        mode,
+                        via,
+                        when: cond,
+                    },
+                );
+            }
+            Some(need) => {
+                need.when = join_conditions(&need.when, &cond);
+                if mode == HoldMode::Write && need.mode == HoldMode::Read {
+                    need.mode = mode;
+                    need.via = via;
+                }
             }
         }
     }
@@ -98,7 +196,7 @@ impl LockVma<'_> {
             mode_words(mode)
         );
         let via = vec![self.origin_at(e, what)];
-        self.require(st, key, display, e, name, mode, via);
+        self.require(st, key, display, e, name, mode, via, &[]);
     }
 
     /// A requirement recorded for the callers only, never reported here: on a lock still
@@ -127,13 +225,7 @@ impl LockVma<'_> {
             mode_words(mode)
         );
         let via = vec![self.origin_at(e, what)];
-        let need = self
-            .needs
-            .entry(key.clone())
-            .or_insert_with(|| (mode, via.clone()));
-        if mode == HoldMode::Write && need.0 == HoldMode::Read {
-            *need = (mode, via);
-        }
+        self.pass_on(st, key, mode, via, &[]);
     }
 
     /// A call whose rules data says it needs its VMA argument's mm (or its mm argument)
@@ -174,6 +266,21 @@ impl LockVma<'_> {
         args: &[Expr],
         vals: &[Val],
     ) {
+        // The callee needs the lock only where its condition holds: not when an argument
+        // contradicts it; an argument that is one of this function's parameters puts the
+        // condition on this function's callers.
+        let arg_sign = |i: usize| vals.get(i).map_or(Sign::TOP, |v| v.sign());
+        if !condition_may_hold(&need.when, arg_sign) {
+            return;
+        }
+        let when: Vec<(usize, Sign)> = need
+            .when
+            .iter()
+            .filter_map(|&(i, s)| match args.get(i)?.strip_casts().kind {
+                ExprKind::Local(v) => Some((*self.fixed_params.get(&v)?, s)),
+                _ => None,
+            })
+            .collect();
         let Some((key, display)) = self.resolve_path(st, &need.lock, args, vals) else {
             return;
         };
@@ -184,7 +291,7 @@ impl LockVma<'_> {
         );
         let mut via = vec![self.origin_at(e, what)];
         via.extend(need.origin.iter().cloned());
-        self.require(st, &key, &display, e, name, need.mode, via);
+        self.require(st, &key, &display, e, name, need.mode, via, &when);
     }
 
     fn origin_at(&self, e: &Expr, what: String) -> Origin {
@@ -201,11 +308,12 @@ impl LockVma<'_> {
         self.needs
             .iter()
             .filter(|(k, _)| !self.takes_from_entry.contains(*k))
-            .filter_map(|(k, (mode, origin))| {
+            .filter_map(|(k, need)| {
                 Some(Need {
                     lock: self.path_of(k)?,
-                    mode: *mode,
-                    origin: origin.clone(),
+                    mode: need.mode,
+                    origin: need.via.clone(),
+                    when: need.when.clone(),
                 })
             })
             .collect()
