@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 const FORMAT: &str = "mmlint-summaries";
 /// Bumped whenever [`Summary`]'s shape or meaning changes: an old file is refused rather
 /// than misread.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct File {

@@ -125,6 +125,7 @@ pub fn analyze(
         summary_split: None,
         param_uses: 0,
         needs: BTreeMap::new(),
+        forbids: BTreeMap::new(),
         exits: Vec::new(),
         entry,
     };
@@ -144,7 +145,8 @@ pub fn analyze(
     let out_params: Vec<usize> = (0..body.func.params.len().min(64))
         .filter(|&i| a.is_out_param(i))
         .collect();
-    let summary = summary::summarize(&a.exits, needs, uses, &out_params);
+    let mut summary = summary::summarize(&a.exits, needs, uses, &out_params);
+    summary.must_not_hold = a.summary_forbids();
     FnFacts {
         events,
         converged: results.converged,
@@ -244,6 +246,9 @@ struct LockVma<'a> {
     /// Locks this function expects held at entry: the mode, and where the requirement
     /// comes from.
     needs: BTreeMap<LockKey, (HoldMode, Vec<Origin>)>,
+    /// Locks this function takes itself on its caller's behalf (a `*_fast` GUP on a lock
+    /// still in its entry state): its callers must not hold them. Where it comes from.
+    forbids: BTreeMap<LockKey, Vec<Origin>>,
     /// The states at `return`, recorded in the final pass.
     exits: Vec<Exit>,
     /// What the function holds at entry, when the code says how the kernel calls it.
