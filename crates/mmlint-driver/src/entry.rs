@@ -30,7 +30,26 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
                 EntryState {
                     holds,
                     at: i.span.clone(),
-                    why: format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var),
+                    why: if i.assigned {
+                        format!(
+                            "{} is stored in {}.{} by {}()",
+                            i.function, i.record, i.field, i.var
+                        )
+                    } else {
+                        format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var)
+                    },
+                },
+            );
+        }
+    }
+    for a in &tu.fn_args {
+        if let Some(holds) = db.entry_for_arg(&a.callee, a.macro_use, a.index) {
+            add(
+                &a.function,
+                EntryState {
+                    holds,
+                    at: a.span.clone(),
+                    why: format!("{} is passed to {}()", a.function, a.callee),
                 },
             );
         }

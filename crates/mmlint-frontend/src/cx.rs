@@ -178,6 +178,18 @@ pub fn file_name(f: CXFile) -> String {
     string(unsafe { clang_getFileName(f) })
 }
 
+pub fn semantic_parent(c: CXCursor) -> CXCursor {
+    unsafe { clang_getCursorSemanticParent(c) }
+}
+
+/// Whether `loc` is in the main file once macros are undone: libclang's own test is false
+/// for a location inside a macro's expansion, even when the macro is used in the main file
+/// (`static DECLARE_WORK(w, fn);`).
+pub fn is_expanded_in_main_file(tu: CXTranslationUnit, loc: CXSourceLocation) -> bool {
+    let (file, line, col, _) = expansion(loc);
+    !file.is_null() && is_from_main_file(unsafe { clang_getLocation(tu, file, line, col) })
+}
+
 pub fn is_from_main_file(loc: CXSourceLocation) -> bool {
     unsafe { clang_Location_isFromMainFile(loc) != 0 }
 }

@@ -199,7 +199,10 @@ pub fn lower_tu(
             functions.push(f);
         }
     }
-    let field_inits = inits::field_inits(&mut ctx, root);
+    let mut field_inits = inits::field_inits(&mut ctx, root);
+    let (stores, mut fn_args) = inits::body_stores_and_calls(&mut ctx, root);
+    field_inits.extend(stores);
+    fn_args.extend(inits::macro_fn_args(&mut ctx, root));
     TranslationUnit {
         main_file: main.to_string(),
         functions,
@@ -207,6 +210,7 @@ pub fn lower_tu(
         noreturn: ctx.noreturn,
         decls: ctx.decls,
         field_inits,
+        fn_args,
     }
 }
 
