@@ -692,6 +692,9 @@ impl ApiDb {
                 if g.takes_lock {
                     what += ", takes the lock";
                 }
+                if g.lockless {
+                    what += ", lockless";
+                }
                 out.push(format!(
                     "{:<20} {name:<32} {:<14} {what}",
                     "gup",
@@ -816,6 +819,12 @@ fn check_gup(g: &GupFn) -> Result<(), String> {
                 ));
             }
         }
+    }
+    if g.lockless && (g.takes_lock || g.takes_lock_when_unlocked || g.locked_arg.is_some()) {
+        return Err(format!(
+            "gup '{}' ({} args): lockless excludes takes_lock, takes_lock_when_unlocked and locked_arg",
+            g.name, g.args
+        ));
     }
     if g.takes_lock_when_unlocked && g.locked_arg.is_none() {
         return Err(format!(

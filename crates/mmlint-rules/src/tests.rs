@@ -288,6 +288,10 @@ fn bad_ranges_and_keys_are_errors() {
             "gup = [{ name = \"g\", args = 2, takes_lock_when_unlocked = true }]",
             "takes_lock_when_unlocked needs locked_arg",
         ),
+        (
+            "gup = [{ name = \"g\", args = 2, lockless = true, takes_lock = true }]",
+            "lockless excludes takes_lock",
+        ),
     ] {
         let mut db = ApiDb::default();
         let e = db.add_str("bad.toml", text).unwrap_err();

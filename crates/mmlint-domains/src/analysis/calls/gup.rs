@@ -107,7 +107,7 @@ impl LockVma<'_> {
             locked_text: g.locked_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
             unlockable_flag,
         }));
-        if let Some((key, display)) = &lock {
+        if let Some((key, display)) = lock.as_ref().filter(|_| !g.lockless) {
             st.lock_mut(key, display);
             if !locked_nonnull && !g.takes_lock {
                 self.needs_lock(st, key, display, e, name, HoldMode::Read);
