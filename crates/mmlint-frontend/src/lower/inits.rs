@@ -14,7 +14,8 @@ const MAX_NESTING: u32 = 8;
 pub(super) fn field_inits(ctx: &mut Ctx, root: CXCursor) -> Vec<FieldInit> {
     let mut out = Vec::new();
     for c in cx::children(root) {
-        if cx::kind(c) != CXCursor_VarDecl || !cx::is_expanded_in_main_file(ctx.tu, cx::location(c))
+        if cx::kind(c) != CXCursor_VarDecl
+            || !cx::is_expanded_in_main_file(ctx.main_file, cx::location(c))
         {
             continue;
         }
@@ -166,7 +167,7 @@ pub(super) fn macro_fn_args(ctx: &mut Ctx, root: CXCursor) -> Vec<FnArg> {
     let mut out = Vec::new();
     let top: Vec<CXCursor> = cx::children(root)
         .into_iter()
-        .filter(|&d| cx::is_expanded_in_main_file(ctx.tu, cx::location(d)))
+        .filter(|&d| cx::is_expanded_in_main_file(ctx.main_file, cx::location(d)))
         .collect();
     let functions: std::collections::HashSet<String> = top
         .iter()

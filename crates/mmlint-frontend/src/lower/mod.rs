@@ -51,6 +51,8 @@ struct Ctx {
     files: HashMap<usize, Arc<str>>,
     no_file: Arc<str>,
     types: HashMap<(CXTypeKind, usize), Ty>,
+    /// The main file (null if libclang does not know it by the caller's path).
+    main_file: CXFile,
 }
 
 impl Ctx {
@@ -121,6 +123,7 @@ pub fn lower_tu(
         files: HashMap::new(),
         no_file: Arc::from(""),
         types: HashMap::new(),
+        main_file: std::ptr::null_mut(),
     };
     // Pre-intern the main file under the caller's spelling of its path.
     if let Ok(c_main) = std::ffi::CString::new(main) {
@@ -128,6 +131,7 @@ pub fn lower_tu(
         if !f.is_null() {
             ctx.files.insert(f as usize, Arc::from(main));
         }
+        ctx.main_file = f;
     }
     let errors = diagnostics(&mut ctx);
     let root = unsafe { clang_getTranslationUnitCursor(tu) };
