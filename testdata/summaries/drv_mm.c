@@ -41,3 +41,21 @@ void drv_reset(struct drv_ctx *c)
 {
 	drv_private_unlock(c);
 }
+
+/* Pins with the fast GUP, which takes current->mm's mmap_lock itself when it falls back:
+ * the summary says its callers must not hold it. */
+int drv_pin_fast(unsigned long addr, struct page **pagep)
+{
+	return get_user_pages_fast(addr, 1, FOLL_WRITE, pagep);
+}
+
+/* The same one static helper further down. */
+static long drv_pin_range_unlocked(unsigned long addr, unsigned long n, struct page **pages)
+{
+	return pin_user_pages_unlocked(addr, n, pages, FOLL_WRITE);
+}
+
+long drv_pin_range(unsigned long addr, unsigned long n, struct page **pages)
+{
+	return n ? drv_pin_range_unlocked(addr, n, pages) : 0;
+}

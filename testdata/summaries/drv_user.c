@@ -15,6 +15,8 @@ void drv_unlock(struct drv_ctx *c);
 struct vm_area_struct *drv_vma(struct drv_ctx *c, unsigned long addr);
 void drv_wait(struct drv_ctx *c);
 void drv_reset(struct drv_ctx *c);
+int drv_pin_fast(unsigned long addr, struct page **pagep);
+long drv_pin_range(unsigned long addr, unsigned long n, struct page **pages);
 
 unsigned long bad_flags_after_unlock(struct drv_ctx *c, unsigned long addr)
 {
@@ -100,3 +102,36 @@ static long bad_ioctl_lookup(struct file *f, unsigned int cmd, unsigned long add
 static const struct file_operations drv_fops = {
 	.unlocked_ioctl = bad_ioctl_lookup,
 };
+
+/* drv_pin_fast() (drv_mm.c) calls get_user_pages_fast(): two calls deep, across files. */
+int bad_pin_fast_under_lock(unsigned long addr, struct page **pagep)
+{
+	int ret;
+
+	mmap_read_lock(current->mm);
+	ret = drv_pin_fast(addr, pagep); // expect: gup-while-mmap-locked
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
+/* drv_pin_range() -> its static helper -> pin_user_pages_unlocked(): three deep. */
+long bad_pin_range_under_lock(unsigned long addr, struct page **pages)
+{
+	long ret;
+
+	mmap_read_lock(current->mm);
+	ret = drv_pin_range(addr, 4, pages); // expect: gup-while-mmap-locked
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
+/* After the unlock: fine. */
+long ok_pin_range_after_unlock(unsigned long addr, struct page **pages)
+{
+	bool found;
+
+	mmap_read_lock(current->mm);
+	found = vma_lookup(current->mm, addr) != NULL;
+	mmap_read_unlock(current->mm);
+	return found ? drv_pin_range(addr, 4, pages) + drv_pin_fast(addr, pages) : -EFAULT;
+}

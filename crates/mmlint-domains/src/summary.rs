@@ -64,6 +64,11 @@ pub struct Summary {
     /// Locks the callee expects its caller to hold (lookups, assertions, its callees'
     /// requirements), and in which mode.
     pub needs_lock: Vec<Need>,
+    /// Locks the callee takes itself (a `*_fast` / `*_unlocked` GUP, directly or through
+    /// its callees) on its caller's behalf: calling it with one of them held is a
+    /// self-deadlock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub must_not_hold: Vec<Forbid>,
     /// VMA parameters the callee dereferences (or hands on to a callee that may): passing a
     /// dangling VMA there is a use. VMA parameters not listed are not read.
     pub uses_vma_params: Vec<usize>,
@@ -74,6 +79,7 @@ impl Summary {
     /// VMA parameter left unread.
     pub fn is_trivial(&self, vma_params: &[usize]) -> bool {
         self.needs_lock.is_empty()
+            && self.must_not_hold.is_empty()
             && vma_params.iter().all(|p| self.uses_vma_params.contains(p))
             && self
                 .outcomes
@@ -116,6 +122,15 @@ pub fn join_conditions(a: &[(usize, Sign)], b: &[(usize, Sign)]) -> Vec<(usize, 
 /// `when`.
 pub fn condition_may_hold(when: &[(usize, Sign)], arg: impl Fn(usize) -> Sign) -> bool {
     when.iter().all(|&(i, s)| !arg(i).meet(s).is_empty())
+}
+
+/// A lock a function must be called without: it takes it itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forbid {
+    pub lock: LockPath,
+    /// Where the requirement comes from, this function's call first, down to the call
+    /// that takes the lock (at most [`MAX_ORIGIN`] steps).
+    pub origin: Vec<Origin>,
 }
 
 /// One step of a requirement's origin: a position and what happens there.
@@ -211,6 +226,7 @@ pub fn summarize(
     Summary {
         outcomes,
         needs_lock,
+        must_not_hold: Vec::new(),
         uses_vma_params,
     }
 }

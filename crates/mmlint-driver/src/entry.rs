@@ -31,7 +31,27 @@ pub fn entry_states(tu: &TranslationUnit, db: &ApiDb) -> HashMap<String, EntrySt
                     holds: row.holds,
                     vma: row.vma().map(|(i, f)| (i, f.to_string())),
                     at: i.span.clone(),
-                    why: format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var),
+                    why: if i.assigned {
+                        format!(
+                            "{} is stored in {}.{} by {}()",
+                            i.function, i.record, i.field, i.var
+                        )
+                    } else {
+                        format!("{} is {}.{} of '{}'", i.function, i.record, i.field, i.var)
+                    },
+                },
+            );
+        }
+    }
+    for a in &tu.fn_args {
+        if let Some(holds) = db.entry_for_arg(&a.callee, a.macro_use, a.index) {
+            add(
+                &a.function,
+                EntryState {
+                    holds,
+                    vma: None,
+                    at: a.span.clone(),
+                    why: format!("{} is passed to {}()", a.function, a.callee),
                 },
             );
         }

@@ -15,7 +15,7 @@ const FORMAT: &str = "mmlint-summaries";
 /// Bumped whenever [`Summary`]'s shape or meaning changes so that an old file would be
 /// misread: it is refused instead. A field added with a default that means what older
 /// files meant (a requirement's `when`, absent: unconditional) does not bump it.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct File {

@@ -178,6 +178,22 @@ pub fn file_name(f: CXFile) -> String {
     string(unsafe { clang_getFileName(f) })
 }
 
+pub fn semantic_parent(c: CXCursor) -> CXCursor {
+    unsafe { clang_getCursorSemanticParent(c) }
+}
+
+/// Whether `loc` is in `main` (the main file) once macros are undone: libclang's own test
+/// is false for a location inside a macro's expansion, even when the macro is used in the
+/// main file (`static DECLARE_WORK(w, fn);`). A file comparison, not a location rebuilt
+/// from line and column: that is a scan of the file's lines, per cursor.
+pub fn is_expanded_in_main_file(main: CXFile, loc: CXSourceLocation) -> bool {
+    if is_from_main_file(loc) {
+        return true;
+    }
+    let (file, _, _, _) = expansion(loc);
+    !file.is_null() && !main.is_null() && unsafe { clang_File_isEqual(file, main) != 0 }
+}
+
 pub fn is_from_main_file(loc: CXSourceLocation) -> bool {
     unsafe { clang_Location_isFromMainFile(loc) != 0 }
 }

@@ -1302,3 +1302,84 @@ fn designated_initializers_name_the_functions_they_store() {
         ]
     );
 }
+
+/// The testdata headers, for tests that need the kernel's macro shapes.
+fn testdata_include() -> String {
+    format!(
+        "-I{}",
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/include")
+            .display()
+    )
+}
+
+#[test]
+fn work_and_thread_functions_are_found_through_the_macros_expansions() {
+    let inc = testdata_include();
+    let src = "#include <linux/kthread.h>
+         #include <linux/workqueue.h>
+         #include <linux/module.h>
+         struct drv { struct work_struct w; struct delayed_work dw; struct kthread_work kw; };
+         static void wfn(struct work_struct *w) { }
+         static void dwfn(struct work_struct *w) { }
+         static void kwfn(struct kthread_work *w) { }
+         static void decl_fn(struct work_struct *w) { }
+         static void decl_dfn(struct work_struct *w) { }
+         static int tfn(void *d) { return 0; }
+         static int init_fn(void) { return 0; }
+         static DECLARE_WORK(dw, decl_fn);
+         static DECLARE_DELAYED_WORK(ddw, decl_dfn);
+         int start(struct drv *d) {
+           INIT_WORK(&d->w, wfn);
+           INIT_DELAYED_WORK(&d->dw, dwfn);
+           kthread_init_work(&d->kw, kwfn);
+           return IS_ERR(kthread_run(tfn, d, \"t%d\", 1));
+         }
+         module_init(init_fn);\n";
+    for args in [
+        vec!["-nostdinc", inc.as_str()],
+        vec!["-nostdinc", inc.as_str(), "-DMODULE"],
+    ] {
+        let tu = parse_with(src, &args);
+        let mut stores: Vec<String> = tu
+            .field_inits
+            .iter()
+            .map(|i| format!("{}.{}={} {}", i.record, i.field, i.function, i.assigned))
+            .collect();
+        stores.sort();
+        assert_eq!(
+            stores,
+            vec![
+                "kthread_work.func=kwfn true",
+                "timer_list.function=delayed_work_timer_fn false",
+                "timer_list.function=delayed_work_timer_fn true",
+                "work_struct.func=decl_dfn false",
+                "work_struct.func=decl_fn false",
+                "work_struct.func=dwfn true",
+                "work_struct.func=wfn true",
+            ],
+            "{args:?}"
+        );
+        let args_of: Vec<String> = tu
+            .fn_args
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}{}#{}={}",
+                    a.callee,
+                    if a.macro_use { "!" } else { "" },
+                    a.index,
+                    a.function
+                )
+            })
+            .collect();
+        assert!(
+            args_of.contains(&"kthread_create_on_node#0=tfn".to_string()),
+            "{args_of:?}"
+        );
+        assert!(
+            args_of.contains(&"module_init!#0=init_fn".to_string()),
+            "{args_of:?}"
+        );
+    }
+}

@@ -443,16 +443,35 @@ pub struct TranslationUnit {
     /// (`.unlocked_ioctl = foo_ioctl` in a `struct file_operations`): how the kernel will
     /// call a function, which tells what it holds at entry.
     pub field_inits: Vec<FieldInit>,
+    /// Functions passed by name to a call or to a macro used at file scope
+    /// (`kthread_create_on_node(fn, ...)`, which `kthread_run()` expands to;
+    /// `module_init(fn)`): also how the kernel will call them.
+    pub fn_args: Vec<FnArg>,
 }
 
-/// `.field = function` in an initializer of a variable of type `struct record`.
+/// `.field = function` in an initializer of a variable of type `struct record`, or a
+/// store `x->field = function` (what `INIT_WORK(&w, fn)` expands to) in a function body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInit {
     pub record: String,
     pub field: String,
     pub function: String,
-    /// The variable initialized (`foo_fops`), and where the designator is.
+    /// The variable initialized (`foo_fops`), or for a store the function it is in, and
+    /// where the designator or the store is.
     pub var: String,
+    pub span: Span,
+    /// A store in a function body rather than an initializer.
+    pub assigned: bool,
+}
+
+/// A function named as argument `index` of a call to `callee`, or of a macro `callee`
+/// used at file scope (`macro_use`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnArg {
+    pub callee: String,
+    pub macro_use: bool,
+    pub index: usize,
+    pub function: String,
     pub span: Span,
 }
 

@@ -49,6 +49,9 @@ impl ApiDb {
                 if g.takes_lock {
                     what += ", takes the lock";
                 }
+                if g.lockless {
+                    what += ", lockless";
+                }
                 out.push(format!(
                     "{:<20} {name:<32} {:<14} {what}",
                     "gup",

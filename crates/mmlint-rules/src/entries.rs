@@ -333,6 +333,10 @@ pub struct GupFn {
     pub locked_arg: Option<usize>,
     #[serde(default)]
     pub takes_lock: bool,
+    /// Neither needs nor takes the mmap_lock: the `*_fast_only` variants, which walk the
+    /// page tables with interrupts off and never fall back to the slow path.
+    #[serde(default)]
+    pub lockless: bool,
     /// The user address, the page count and the `struct page **` output (for rewrites).
     #[serde(default)]
     pub start_arg: Option<usize>,

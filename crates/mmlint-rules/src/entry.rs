@@ -23,8 +23,12 @@ pub enum Holds {
     ReadOrVmaRead,
 }
 
-/// One row: either a struct field that stores the function (`record`, `field`), or a name
-/// prefix the kernel's macros give the body (`SYSCALL_DEFINE` bodies are `__do_sys_*`).
+/// One row: a struct field that stores the function (`record`, `field`: a designated
+/// initializer, or a store such as `INIT_WORK()`'s `(_work)->func = (_func)`), a name
+/// prefix the kernel's macros give the body (`SYSCALL_DEFINE` bodies are `__do_sys_*`), a
+/// call that hands the function to the kernel (`call`, `fn_arg`:
+/// `kthread_create_on_node(threadfn, ...)`), or a file-scope macro that does (`macro`,
+/// `fn_arg`: `module_init(fn)`).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryPoint {
@@ -34,6 +38,13 @@ pub struct EntryPoint {
     pub field: Option<String>,
     #[serde(default)]
     pub name_prefix: Option<String>,
+    #[serde(default)]
+    pub call: Option<String>,
+    #[serde(default, rename = "macro")]
+    pub macro_name: Option<String>,
+    /// The argument (0-based) of `call` or `macro` that is the function.
+    #[serde(default)]
+    pub fn_arg: Option<usize>,
     pub holds: Holds,
     /// For `read-or-vma-read`: the parameter whose field `vma_field` is the VMA the hold
     /// protects (`vmf->vma` of a `struct vm_fault *vmf`).
@@ -58,13 +69,21 @@ impl EntryPoint {
     }
 
     pub(crate) fn check(&self) -> Result<(), String> {
-        match (&self.record, &self.field, &self.name_prefix) {
-            (Some(_), Some(_), None) | (None, None, Some(_)) => {}
-            _ => {
-                return Err(format!(
-                    "entry_point {self:?}: give record and field, or name_prefix"
-                ))
-            }
+        let by_field = self.record.is_some() && self.field.is_some();
+        let by_arg = (self.call.is_some() || self.macro_name.is_some()) && self.fn_arg.is_some();
+        let given = [
+            self.record.is_some() || self.field.is_some(),
+            self.name_prefix.is_some(),
+            self.call.is_some(),
+            self.macro_name.is_some(),
+        ];
+        let one_kind = given.iter().filter(|&&g| g).count() == 1;
+        let complete = by_field || self.name_prefix.is_some() || by_arg;
+        let stray_arg = self.fn_arg.is_some() && !by_arg;
+        if !one_kind || !complete || stray_arg {
+            return Err(format!(
+                "entry_point {self:?}: give record and field, name_prefix, call and fn_arg, or macro and fn_arg"
+            ));
         }
         let names_vma = self.vma_arg.is_some() && self.vma_field.is_some();
         if (self.holds == Holds::ReadOrVmaRead) != names_vma {
@@ -83,8 +102,25 @@ impl EntryPoint {
         Some((self.vma_arg?, self.vma_field.as_deref()?))
     }
 
-    fn key(&self) -> (&Option<String>, &Option<String>, &Option<String>) {
-        (&self.record, &self.field, &self.name_prefix)
+    #[allow(clippy::type_complexity)]
+    fn key(
+        &self,
+    ) -> (
+        &Option<String>,
+        &Option<String>,
+        &Option<String>,
+        &Option<String>,
+        &Option<String>,
+        Option<usize>,
+    ) {
+        (
+            &self.record,
+            &self.field,
+            &self.name_prefix,
+            &self.call,
+            &self.macro_name,
+            self.fn_arg,
+        )
     }
 }
 
@@ -128,6 +164,23 @@ impl EntryTable {
         })
     }
 
+    /// The row for a function passed as argument `index` of a call (or, with `macro_use`,
+    /// of a file-scope macro) named `callee`.
+    pub fn for_arg(
+        &self,
+        v: Option<KernelVersion>,
+        callee: &str,
+        macro_use: bool,
+        index: usize,
+    ) -> Option<Holds> {
+        self.applying(v)
+            .find(|r| {
+                let name = if macro_use { &r.macro_name } else { &r.call };
+                name.as_deref() == Some(callee) && r.fn_arg == Some(index)
+            })
+            .map(|r| r.holds)
+    }
+
     pub fn any_in(&self, v: Option<KernelVersion>) -> bool {
         self.applying(v).next().is_some()
     }
@@ -136,9 +189,11 @@ impl EntryTable {
     pub(crate) fn describe(&self, v: Option<KernelVersion>) -> Vec<String> {
         self.applying(v)
             .map(|r| {
-                let what = match (&r.record, &r.field, &r.name_prefix) {
-                    (Some(rec), Some(f), _) => format!("{rec}.{f}"),
-                    (_, _, Some(p)) => format!("{p}*"),
+                let what = match (&r.record, &r.field, &r.name_prefix, &r.call, &r.macro_name) {
+                    (Some(rec), Some(f), ..) => format!("{rec}.{f}"),
+                    (_, _, Some(p), ..) => format!("{p}*"),
+                    (.., Some(c), _) => format!("{c}() argument {}", r.fn_arg.unwrap_or(0)),
+                    (.., Some(m)) => format!("{m}() argument {}", r.fn_arg.unwrap_or(0)),
                     _ => String::new(),
                 };
                 let holds = match r.holds {

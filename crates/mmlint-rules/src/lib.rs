@@ -578,6 +578,13 @@ impl ApiDb {
         self.entry_points.for_name(self.version, name)
     }
     /// Whether any entry-point row applies to the selected kernel.
+    /// What a function passed as argument `index` of `callee` (a call, or a file-scope
+    /// macro with `macro_use`) holds when the kernel calls it.
+    pub fn entry_for_arg(&self, callee: &str, macro_use: bool, index: usize) -> Option<Holds> {
+        self.entry_points
+            .for_arg(self.version, callee, macro_use, index)
+    }
+
     pub fn has_entry_points(&self) -> bool {
         self.entry_points.any_in(self.version)
     }
@@ -756,6 +763,12 @@ fn check_gup(g: &GupFn) -> Result<(), String> {
                 ));
             }
         }
+    }
+    if g.lockless && (g.takes_lock || g.takes_lock_when_unlocked || g.locked_arg.is_some()) {
+        return Err(format!(
+            "gup '{}' ({} args): lockless excludes takes_lock, takes_lock_when_unlocked and locked_arg",
+            g.name, g.args
+        ));
     }
     if g.takes_lock_when_unlocked && g.locked_arg.is_none() {
         return Err(format!(

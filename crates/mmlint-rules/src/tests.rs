@@ -288,6 +288,10 @@ fn bad_ranges_and_keys_are_errors() {
             "gup = [{ name = \"g\", args = 2, takes_lock_when_unlocked = true }]",
             "takes_lock_when_unlocked needs locked_arg",
         ),
+        (
+            "gup = [{ name = \"g\", args = 2, lockless = true, takes_lock = true }]",
+            "lockless excludes takes_lock",
+        ),
     ] {
         let mut db = ApiDb::default();
         let e = db.add_str("bad.toml", text).unwrap_err();
@@ -395,6 +399,32 @@ fn fault_handlers_hold_a_read_lock_of_their_vma_since_6_4() {
 }
 
 #[test]
+fn threads_work_items_and_module_init_hold_nothing() {
+    for v in [None, Some("6.1.192"), Some("6.12.118")] {
+        let mut db = ApiDb::builtin().unwrap();
+        db.set_kernel_version(v.map(|v| v.parse().unwrap()));
+        assert_eq!(
+            db.entry_for_arg("kthread_create_on_node", false, 0),
+            Some(Holds::None)
+        );
+        assert_eq!(db.entry_for_arg("kthread_create_on_node", false, 1), None);
+        // A macro row is not a call row, and the other way round.
+        assert_eq!(db.entry_for_arg("module_init", true, 0), Some(Holds::None));
+        assert_eq!(db.entry_for_arg("module_init", false, 0), None);
+        assert_eq!(db.entry_for_arg("kthread_create_on_node", true, 0), None);
+        assert_eq!(
+            db.entry_for_field("work_struct", "func").map(|e| e.holds),
+            Some(Holds::None)
+        );
+    }
+    let db = ApiDb::builtin().unwrap();
+    assert!(db
+        .describe()
+        .iter()
+        .any(|l| l.starts_with("entry_point") && l.contains("module_init() argument 0")));
+}
+
+#[test]
 fn needs_write_and_entry_point_errors() {
     for (text, want) in [
         (
@@ -407,7 +437,19 @@ fn needs_write_and_entry_point_errors() {
         ),
         (
             "entry_point = [{ record = \"r\", holds = \"none\" }]",
-            "give record and field, or name_prefix",
+            "give record and field, name_prefix, call and fn_arg, or macro and fn_arg",
+        ),
+        (
+            "entry_point = [{ call = \"kthread_create_on_node\", holds = \"none\" }]",
+            "call and fn_arg",
+        ),
+        (
+            "entry_point = [{ name_prefix = \"__do_sys_\", fn_arg = 0, holds = \"none\" }]",
+            "call and fn_arg",
+        ),
+        (
+            "entry_point = [{ call = \"c\", macro = \"m\", fn_arg = 0, holds = \"none\" }]",
+            "call and fn_arg",
         ),
         (
             "entry_point = [{ name_prefix = \"__do_sys_\", holds = \"none\", since = \"6.5\", until = \"6.1\" }]",

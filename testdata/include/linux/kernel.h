@@ -18,6 +18,10 @@
 #define max(x, y)	((x) > (y) ? (x) : (y))
 #define min_t(type, x, y)	min((type)(x), (type)(y))
 
+/* linux/container_of.h, without the type check */
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
+
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 
 int printk(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));

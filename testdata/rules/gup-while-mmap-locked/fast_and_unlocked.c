@@ -113,3 +113,30 @@ long ok_gup_test_ioctl_numbers(unsigned int cmd, unsigned long addr, struct page
 		mmap_read_unlock(current->mm);
 	return nr;
 }
+
+/* get_user_pages_fast_only() never falls back to the slow path: it takes no lock, so it
+ * may run under one, and needs none (rules/gup.toml `lockless`). */
+int ok_fast_only_under_lock(unsigned long addr, struct page **pagep)
+{
+	int ret;
+
+	mmap_read_lock(current->mm);
+	ret = get_user_pages_fast_only(addr, 1, FOLL_WRITE, pagep);
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
+static int fast_only_helper(unsigned long addr, struct page **pagep)
+{
+	return get_user_pages_fast_only(addr, 1, 0, pagep);
+}
+
+int ok_fast_only_helper_under_lock(unsigned long addr, struct page **pagep)
+{
+	int ret;
+
+	mmap_write_lock(current->mm);
+	ret = fast_only_helper(addr, pagep);
+	mmap_write_unlock(current->mm);
+	return ret;
+}

@@ -3,7 +3,11 @@
 //! ## What it finds
 //! A call to a GUP variant that takes the mmap_lock itself (`get_user_pages_unlocked()`,
 //! `pin_user_pages_unlocked()`, `get_user_pages_fast()`, `pin_user_pages_fast()`) made
-//! while this function holds that mm's mmap_lock.
+//! while this function holds that mm's mmap_lock; and a call to a function that calls one
+//! of them (directly or through its callees) on a lock it was handed in its caller's
+//! state: its summary says its callers must not hold that lock, and the notes lead from
+//! the call down to the GUP call (`requirements.c`; across files with a summary file,
+//! `testdata/summaries/drv_user.c`).
 //!
 //! ## Why is this a bug?
 //! These variants call `mmap_read_lock()` themselves when they need to fault pages in (the
@@ -32,8 +36,8 @@
 //! The variants that take the lock are `takes_lock` in `rules/gup.toml`.
 //!
 //! ## Known limitations
-//! - Only a hold this function took counts: calling a `_fast` variant while the caller holds
-//!   the lock (even asserted with `mmap_assert_locked()`) is missed
+//! - Only a hold some function took counts, not an assertion: calling a `_fast` variant
+//!   after `mmap_assert_locked()` (the caller's hold) is missed
 //!   (`testdata/rules/gup-while-mmap-locked/limitations.c`,
 //!   `missed_fast_under_callers_lock`).
 //! - These variants lock `current->mm`. A hold counts when its mm is `current->mm` as
@@ -44,6 +48,7 @@
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::Event;
 
+use super::vma_without_mmap_lock::origin_notes;
 use crate::{Check, FnCx, RuleMeta};
 
 pub struct GupWhileMmapLocked;
@@ -68,6 +73,7 @@ impl Check for GupWhileMmapLocked {
                 lock_display,
                 held_at,
                 held_by,
+                via,
             } = e
             else {
                 continue;
@@ -75,11 +81,12 @@ impl Check for GupWhileMmapLocked {
             let message = format!(
                 "{call}() takes mmap_lock of '{lock_display}' itself, but it is already held here: self-deadlock"
             );
-            let note = Note {
+            let mut notes = vec![Note {
                 span: held_at.clone(),
                 message: format!("held since {held_by} here"),
-            };
-            out.push(cx.diag(&META, at.clone(), message, vec![note]));
+            }];
+            notes.extend(origin_notes(via));
+            out.push(cx.diag(&META, at.clone(), message, notes));
         }
     }
 }

@@ -8,8 +8,12 @@
 //! (`mmap_read_lock_killable()`, `mmap_read_trylock()`) failed, or the function is an
 //! entry point that the kernel calls holding no mmap_lock and never took it. Entry points
 //! are listed in `rules/entry.toml`: `file_operations` callbacks other than `.mmap`
-//! (recognised from the designated initializer that stores them), `SYSCALL_DEFINE` bodies,
-//! `linux_binfmt.load_binary`. The notes lead from the call to where the requirement
+//! (recognised from the designated initializer or the store that puts them there),
+//! `SYSCALL_DEFINE` bodies, `linux_binfmt.load_binary`, kernel threads
+//! (`kthread_run()`, `kthread_create()`), work items (`INIT_WORK()`,
+//! `INIT_DELAYED_WORK()`, `DECLARE_WORK()`, `DECLARE_DELAYED_WORK()`,
+//! `kthread_init_work()`) and `module_init()` functions (`threads.c`, `module_init.c`,
+//! `module_init_module.c`). The notes lead from the call to where the requirement
 //! comes from: the callee, its callee, down to the lookup.
 //!
 //! ## Why is this a bug?
@@ -38,9 +42,9 @@
 //! - A lookup in a function that never takes or releases that lock, and is not an entry
 //!   point, is not reported (`testdata/rules/vma-without-mmap-lock/lookup.c`,
 //!   `ok_find_vma_unknown_entry`); its callers are checked
-//!   (`entry.c`, `bad_compat_ioctl`). Callbacks of kthreads, workqueues and `module_init`
-//!   are not entry points yet, nor callbacks stored by assignment rather than by a
-//!   designated initializer.
+//!   (`entry.c`, `bad_compat_ioctl`). A function handed to the kernel in a way the rules
+//!   data does not name (a timer, an IRQ handler, a callback stored through a helper
+//!   function rather than by the macro's own store) has an unknown entry state.
 //! - Two mm expressions mmlint cannot prove equal are two locks: after releasing `other`,
 //!   a lookup on `mm` is not reported even if the caller passed the same mm twice
 //!   (`lookup.c`, `ok_other_mm_released`). Aliases are followed as for dangling-vma

@@ -84,14 +84,16 @@ pub enum Event {
         held_at: Option<Span>,
         held_by: Option<String>,
     },
-    /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`) made
-    /// while this function holds it.
+    /// A call that takes the mm's lock itself (`get_user_pages_unlocked`, `*_fast`, or a
+    /// callee whose summary says it does) made while this function holds it. `via` is
+    /// where the callee takes it, this call first (empty for a direct call).
     TakesHeldLock {
         at: Span,
         call: String,
         lock_display: String,
         held_at: Span,
         held_by: String,
+        via: Vec<Origin>,
     },
     /// The function returns: the sign of the value returned (`None` for void), the locks
     /// this function acquired that are still held, and the locks known not to be held

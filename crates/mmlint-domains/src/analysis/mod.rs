@@ -37,7 +37,7 @@ use mmlint_ir::{Callee, Expr, ExprKind, Function, Loc, Span, Ty, UnOp, VarId};
 use mmlint_rules::ApiDb;
 
 use crate::state::{LockKey, Place, Prov, Sign, State, Status};
-use crate::summary::{self, Exit, Lookup};
+use crate::summary::{self, Exit, Lookup, Origin};
 use crate::MAX_DISJUNCTS;
 
 use calls::{DropSplit, SummarySplit};
@@ -129,6 +129,7 @@ pub fn analyze(
         needs: BTreeMap::new(),
         fixed_params: requirements::fixed_scalar_params(&body.func, body.exprs()),
         takes_from_entry: BTreeSet::new(),
+        forbids: BTreeMap::new(),
         exits: Vec::new(),
         entry,
         fault_vma,
@@ -149,7 +150,8 @@ pub fn analyze(
     let out_params: Vec<usize> = (0..body.func.params.len().min(64))
         .filter(|&i| a.is_out_param(i))
         .collect();
-    let summary = summary::summarize(&a.exits, needs, uses, &out_params);
+    let mut summary = summary::summarize(&a.exits, needs, uses, &out_params);
+    summary.must_not_hold = a.summary_forbids();
     FnFacts {
         events,
         converged: results.converged,
@@ -259,6 +261,9 @@ struct LockVma<'a> {
     /// the acquire was skipped is a correlation the analysis missed, as in 6.1
     /// mm/gup_test.c, or a bug of this function, not of its callers).
     takes_from_entry: BTreeSet<LockKey>,
+    /// Locks this function takes itself on its caller's behalf (a `*_fast` GUP on a lock
+    /// still in its entry state): its callers must not hold them. Where it comes from.
+    forbids: BTreeMap<LockKey, Vec<Origin>>,
     /// The states at `return`, recorded in the final pass.
     exits: Vec<Exit>,
     /// What the function holds at entry, when the code says how the kernel calls it.

@@ -16,7 +16,9 @@ use mmlint_rules::NeedsWrite;
 use super::value::Val;
 use super::{Event, LockVma};
 use crate::state::{HoldMode, LockKey, Place, Sign, State, Status};
-use crate::summary::{condition_may_hold, join_conditions, LockPath, Need, Origin, MAX_ORIGIN};
+use crate::summary::{
+    condition_may_hold, join_conditions, Forbid, LockPath, Need, Origin, MAX_ORIGIN,
+};
 
 /// A requirement this function passes on: the mode, where it comes from, and the condition
 /// on the parameters under which it arises (every path's, joined).
@@ -301,6 +303,71 @@ impl LockVma<'_> {
             col: e.span.start.col,
             what,
         }
+    }
+
+    /// A call (`name`, at `e`) that takes `key` itself: with the lock held by this
+    /// function it is a self-deadlock; with the lock still in its entry state the callers
+    /// must not hold it, unless the entry state says nothing is held. `via` is the callee's
+    /// origin (empty for a call the rules data names).
+    pub(crate) fn takes_lock(
+        &mut self,
+        st: &State,
+        key: &LockKey,
+        e: &Expr,
+        name: &str,
+        callee_via: Vec<Origin>,
+    ) {
+        let Some(l) = st.locks.get(key) else {
+            return;
+        };
+        let what = format!("{name}() takes the mmap_lock of '{}' itself", l.display);
+        let mut via = vec![self.origin_at(e, what)];
+        via.extend(callee_via);
+        via.truncate(MAX_ORIGIN);
+        match (&l.status, &l.acquired_at) {
+            (Status::Held(_), Some(at)) => self.emit(Event::TakesHeldLock {
+                at: e.span.clone(),
+                call: name.to_string(),
+                lock_display: l.display.clone(),
+                held_at: at.clone(),
+                held_by: l.acquired_by.clone().unwrap_or_default(),
+                via,
+            }),
+            (Status::Unknown, _) if !self.holds_nothing_at_entry() => {
+                self.forbids.entry(key.clone()).or_insert(via);
+            }
+            _ => {}
+        }
+    }
+
+    /// A summarised callee that takes a lock its caller must not hold, at its call `e`.
+    pub(crate) fn callee_forbids(
+        &mut self,
+        st: &mut State,
+        e: &Expr,
+        name: &str,
+        f: &Forbid,
+        args: &[Expr],
+        vals: &[Val],
+    ) {
+        let Some((key, display)) = self.resolve_path(st, &f.lock, args, vals) else {
+            return;
+        };
+        st.lock_mut(&key, &display);
+        self.takes_lock(st, &key, e, name, f.origin.clone());
+    }
+
+    /// The locks this function's callers must not hold, as they name them.
+    pub(crate) fn summary_forbids(&self) -> Vec<Forbid> {
+        self.forbids
+            .iter()
+            .filter_map(|(k, origin)| {
+                Some(Forbid {
+                    lock: self.path_of(k)?,
+                    origin: origin.clone(),
+                })
+            })
+            .collect()
     }
 
     /// This function's requirements as its callers name the locks.

@@ -51,6 +51,8 @@ struct Ctx {
     files: HashMap<usize, Arc<str>>,
     no_file: Arc<str>,
     types: HashMap<(CXTypeKind, usize), Ty>,
+    /// The main file (null if libclang does not know it by the caller's path).
+    main_file: CXFile,
 }
 
 impl Ctx {
@@ -121,6 +123,7 @@ pub fn lower_tu(
         files: HashMap::new(),
         no_file: Arc::from(""),
         types: HashMap::new(),
+        main_file: std::ptr::null_mut(),
     };
     // Pre-intern the main file under the caller's spelling of its path.
     if let Ok(c_main) = std::ffi::CString::new(main) {
@@ -128,6 +131,7 @@ pub fn lower_tu(
         if !f.is_null() {
             ctx.files.insert(f as usize, Arc::from(main));
         }
+        ctx.main_file = f;
     }
     let errors = diagnostics(&mut ctx);
     let root = unsafe { clang_getTranslationUnitCursor(tu) };
@@ -199,7 +203,10 @@ pub fn lower_tu(
             functions.push(f);
         }
     }
-    let field_inits = inits::field_inits(&mut ctx, root);
+    let mut field_inits = inits::field_inits(&mut ctx, root);
+    let (stores, mut fn_args) = inits::body_stores_and_calls(&mut ctx, root);
+    field_inits.extend(stores);
+    fn_args.extend(inits::macro_fn_args(&mut ctx, root));
     TranslationUnit {
         main_file: main.to_string(),
         functions,
@@ -207,6 +214,7 @@ pub fn lower_tu(
         noreturn: ctx.noreturn,
         decls: ctx.decls,
         field_inits,
+        fn_args,
     }
 }
 

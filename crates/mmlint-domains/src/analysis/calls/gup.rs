@@ -10,7 +10,7 @@ use super::super::value::Val;
 use super::super::{Event, GupCall, LockVma};
 use super::droppers::{DropSplit, Flag};
 use super::out_place;
-use crate::state::{HoldMode, Place, Prov, Sign, State, Status};
+use crate::state::{HoldMode, Place, Prov, Sign, State};
 
 /// What a GUP call needs to know from before its arguments are evaluated (evaluating
 /// `&locked` or passing `locked` forgets what they held).
@@ -107,22 +107,13 @@ impl LockVma<'_> {
             locked_text: g.locked_arg.and_then(|i| args.get(i)).map(|a| self.text(a)),
             unlockable_flag,
         }));
-        if let Some((key, display)) = &lock {
+        if let Some((key, display)) = lock.as_ref().filter(|_| !g.lockless) {
             st.lock_mut(key, display);
             if !locked_nonnull && !g.takes_lock {
                 self.needs_lock(st, key, display, e, name, HoldMode::Read);
             }
             if g.takes_lock {
-                let l = &st.locks[key];
-                if let (Status::Held(_), Some(at)) = (&l.status, &l.acquired_at) {
-                    self.emit(Event::TakesHeldLock {
-                        at: e.span.clone(),
-                        call: name.to_string(),
-                        lock_display: l.display.clone(),
-                        held_at: at.clone(),
-                        held_by: l.acquired_by.clone().unwrap_or_default(),
-                    });
-                }
+                self.takes_lock(st, key, e, name, Vec::new());
             }
             if locked_nonnull && !g.takes_lock {
                 self.drop_split = Some(DropSplit {

@@ -213,6 +213,9 @@ impl LockVma<'_> {
         for need in &sum.needs_lock {
             self.callee_needs(st, e, name, need, args, vals);
         }
+        for f in &sum.must_not_hold {
+            self.callee_forbids(st, e, name, f, args, vals);
+        }
         // The caller's places the callee may write, and what they held before the call.
         let mut places: Vec<(usize, Place, Sign)> = Vec::new();
         for (i, _) in sum.outcomes.iter().flat_map(|o| &o.out) {
