@@ -71,6 +71,17 @@ fn a_unit_that_cannot_reach_the_api_is_skipped_and_counted() {
         err.contains("0 analyzed, 1 skipped (cannot reach the API), 0 failed"),
         "{err}"
     );
+    // Without a cache directory the workers keep header scans in memory, and still skip.
+    let o = run(
+        &d,
+        &["check", "-p", "compile_commands.json", "--no-cache"],
+        &[],
+    );
+    assert!(
+        text(&o.stderr).contains("0 analyzed, 1 skipped (cannot reach the API), 0 failed"),
+        "{}",
+        text(&o.stderr)
+    );
     let all = [&args[..], &[cache.to_str().unwrap(), "--no-unit-prefilter"]].concat();
     let o = run(&d, &all, &[]);
     assert!(

@@ -29,7 +29,7 @@ use mmlint_rules::ApiDb;
 
 /// Bumped when a message's shape changes: a worker started from a binary replaced on disk
 /// during the run refuses the parent's setup rather than misread it.
-const PROTOCOL: u32 = 1;
+const PROTOCOL: u32 = 2;
 
 /// How a worker builds its [`Config`]: the same rules data, summaries and rule choice as
 /// the parent's.
@@ -45,9 +45,14 @@ pub struct Setup {
     /// same entries as the process that started it.
     #[serde(default)]
     pub kernel_version: Option<String>,
-    /// The unit-level prefilter is on, with header scans kept in this directory, if any.
+    /// The unit-level prefilter is on.
     #[serde(default)]
-    pub unit_prefilter: Option<Option<PathBuf>>,
+    pub unit_prefilter: bool,
+    /// Where the prefilter keeps its header scans between runs (none: in memory only).
+    /// A field of its own: serde writes `Some(None)` of a nested option as `null`, which
+    /// reads back as `None`, and so a `--no-cache` run's workers parsed every unit.
+    #[serde(default)]
+    pub header_scans: Option<PathBuf>,
     /// The result cache's directory, when it is on.
     #[serde(default)]
     pub result_cache: Option<PathBuf>,
@@ -64,7 +69,8 @@ impl Default for Setup {
             enabled: vec![],
             report_unused_suppressions: false,
             kernel_version: None,
-            unit_prefilter: None,
+            unit_prefilter: false,
+            header_scans: None,
             result_cache: None,
         }
     }
@@ -81,10 +87,11 @@ impl Setup {
             enabled: cfg.enabled.clone(),
             report_unused_suppressions: cfg.report_unused_suppressions,
             kernel_version: cfg.db.kernel_version().map(|v| v.to_string()),
-            unit_prefilter: cfg
+            unit_prefilter: cfg.unit_prefilter.is_some(),
+            header_scans: cfg
                 .unit_prefilter
                 .as_ref()
-                .map(|u| u.cache_dir().map(Path::to_path_buf)),
+                .and_then(|u| u.cache_dir().map(Path::to_path_buf)),
             result_cache: cfg.cache.as_ref().map(|c| c.dir().to_path_buf()),
         }
     }
@@ -114,8 +121,8 @@ impl Setup {
         }
         // After the summaries: their functions are words the prefilter looks for, and they
         // are part of the cache key.
-        if let Some(dir) = &self.unit_prefilter {
-            cfg.enable_unit_prefilter(dir.clone());
+        if self.unit_prefilter {
+            cfg.enable_unit_prefilter(self.header_scans.clone());
         }
         if let Some(dir) = &self.result_cache {
             cfg.enable_cache(dir.clone());

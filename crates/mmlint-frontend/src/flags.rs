@@ -59,6 +59,16 @@ const ADD: &[&str] = &[
     "-Wno-ignored-optimization-argument",
 ];
 
+/// Added unless something on the line makes warnings errors: mmlint reads only clang's
+/// errors, and with `-w` clang skips the warnings that build a CFG of every function body
+/// (`-Wuninitialized`, `-Wreturn-type`, …), thousands of header inlines per kernel unit:
+/// 10–15 % of a parse (docs/performance.md). The AST is the same. `-w` keeps the warnings
+/// that are errors by default (`-Wint-conversion`, implicit declarations) errors, but it
+/// also silences warnings made errors by `-Werror…` (dropped above) or `-pedantic-errors`
+/// (hence the condition), or by `#pragma clang diagnostic error` in the source, which no
+/// kernel file uses.
+const QUIET: &str = "-w";
+
 /// Sparse's own options in CHECKFLAGS. `-D__CHECKER__` would switch the kernel headers to
 /// Sparse-only attributes (`address_space(__user)`, `noderef`, `context`) that clang
 /// rejects, so it is dropped with them.
@@ -163,6 +173,9 @@ pub fn translate_for(
         out.args.splice(0..0, t.args());
     }
     out.args.extend(ADD.iter().map(|s| s.to_string()));
+    if !out.args.iter().any(|a| a == "-pedantic-errors") {
+        out.args.push(QUIET.to_string());
+    }
     out
 }
 
@@ -463,10 +476,18 @@ mod tests {
                 "./include/linux/kconfig.h",
                 "-DKBUILD_MODNAME='\"gup\"'",
                 "-Wno-unknown-warning-option",
-                "-Wno-ignored-optimization-argument"
+                "-Wno-ignored-optimization-argument",
+                "-w"
             ])
         );
         assert!(t.dropped.contains(&"-Wp,-MMD,mm/.gup.o.d".to_string()));
+    }
+
+    /// `-w` would silence what `-pedantic-errors` makes an error.
+    #[test]
+    fn warnings_are_kept_when_the_line_makes_them_errors() {
+        let t = translate(&s(&["-pedantic-errors", "a.c"]));
+        assert!(!t.args.iter().any(|a| a == "-w"));
     }
 
     #[test]
