@@ -19,14 +19,14 @@
 
 use std::collections::HashSet;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mmlint_driver::kbuild::{target_by_name, translate, translate_for, Target};
 use mmlint_driver::worker::{analyze_forked, Job};
 use mmlint_driver::FileOutcome;
 
-use crate::{print_outcome, setup, CommonOpts, ExitStatus};
+use crate::{print_outcome, CommonOpts, ExitStatus};
 
 struct Opts {
     error_exitcode: bool,
@@ -178,7 +178,7 @@ pub fn run(args: &[String]) -> u8 {
         compdb: None,
         clang_args: &t.args,
     };
-    let cfg = match setup(&opts.common, hint) {
+    let cfg = match crate::run_setup::setup_without_libclang(&opts.common, hint) {
         Ok(mut cfg) => {
             cfg.clang_args = t.args;
             // One short read instead of a parse for the files that cannot reach the API;
@@ -193,18 +193,31 @@ pub fn run(args: &[String]) -> u8 {
     let mut status = ExitStatus::Clean;
     let mut seen = HashSet::new();
     for file in &files {
+        // Decided here, before libclang is loaded and a process forked: most units of a
+        // directory are never parsed.
+        let Some(header_bodies) = mmlint_driver::prefilter_verdict(Path::new(file), &cfg) else {
+            continue;
+        };
+        if let Err(e) = mmlint_frontend::Frontend::ensure_loaded() {
+            crate::error_line(e.to_string());
+            return ExitStatus::ToolError as u8;
+        }
+        let mut unit_cfg = cfg.clone();
+        unit_cfg.unit_prefilter = None;
+        unit_cfg.header_bodies = header_bodies;
         let job = Job {
             path: file.clone(),
             args: cfg.clang_args.clone(),
             contents: None,
         };
         // This process has no other thread, as analyze_forked requires.
-        let outcome = analyze_forked(job, &cfg, Duration::from_secs(timeout)).unwrap_or_else(|a| {
-            FileOutcome::Failed {
-                reason: a.reason(),
-                details: vec![],
-            }
-        });
+        let outcome =
+            analyze_forked(job, &unit_cfg, Duration::from_secs(timeout)).unwrap_or_else(|a| {
+                FileOutcome::Failed {
+                    reason: a.reason(),
+                    details: vec![],
+                }
+            });
         print_outcome(
             &mut io::stderr(),
             &mut io::stderr(),

@@ -20,6 +20,22 @@ pub(crate) struct TreeHint<'a> {
 /// Validates options, loads rules data and libclang: the work shared by every way of
 /// checking. Errors are printed; the caller gets the exit status.
 pub(crate) fn setup(common: &CommonOpts, tree: TreeHint<'_>) -> Result<Config, ExitStatus> {
+    setup_loading(common, tree, true)
+}
+
+/// [`setup`], leaving libclang for the caller to load when a unit needs parsing.
+pub(crate) fn setup_without_libclang(
+    common: &CommonOpts,
+    tree: TreeHint<'_>,
+) -> Result<Config, ExitStatus> {
+    setup_loading(common, tree, false)
+}
+
+fn setup_loading(
+    common: &CommonOpts,
+    tree: TreeHint<'_>,
+    libclang: bool,
+) -> Result<Config, ExitStatus> {
     for (opt, rules) in [("--disable", &common.disable), ("--enable", &common.enable)] {
         for r in rules {
             if mmlint_checks::find_rule_meta(r).is_none() {
@@ -46,7 +62,12 @@ pub(crate) fn setup(common: &CommonOpts, tree: TreeHint<'_>) -> Result<Config, E
         kernel_version: kernel.as_ref().map(|(v, _)| v.to_string()),
         ..Setup::default()
     };
-    let mut cfg = recipe.load().map_err(|e| {
+    let loaded = if libclang {
+        recipe.load()
+    } else {
+        recipe.load_without_libclang()
+    };
+    let mut cfg = loaded.map_err(|e| {
         crate::error_line(&e);
         ExitStatus::ToolError
     })?;

@@ -290,3 +290,34 @@ fn real_kbuild_run_of_mm() {
         "{err}"
     );
 }
+
+/// Header bodies skipped (the demo driver calls only what the rules data describes): the
+/// precompiled preamble stays in memory, so nothing is left in the temporary directory,
+/// and the findings are those of a parse of every body.
+#[test]
+fn skipping_header_bodies_leaves_no_files_and_changes_no_finding() {
+    let (d, argv) = kbuild_tree();
+    let args: Vec<&str> = argv.iter().map(|s| s.as_str()).collect();
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp_env = ("TMPDIR", tmp.to_str().unwrap());
+    let skipped = run(&d, &args, &[tmp_env, ("MMLINT_DEBUG_PREFILTER", "1")]);
+    let err = text(&skipped.stderr);
+    assert!(err.contains("mm/gup.c: names"), "{err}");
+    assert!(err.contains("(header bodies skipped)"), "{err}");
+    let findings = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.starts_with("mmlint: prefilter"))
+            .map(String::from)
+            .collect()
+    };
+    let parsed = run(&d, &args, &[tmp_env, ("MMLINT_PARSE_HEADER_BODIES", "1")]);
+    assert!(text(&parsed.stderr).contains("[dangling-vma]"));
+    assert_eq!(findings(&err), findings(&text(&parsed.stderr)));
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left in TMPDIR: {left:?}");
+}

@@ -22,7 +22,7 @@ use mmlint_checks::{run_checks, FnCx};
 use mmlint_diagnostics::{Diagnostic, SourceFile};
 use mmlint_domains::Lookup;
 pub use mmlint_domains::{Summaries, Summary};
-use mmlint_frontend::Prefilter;
+use mmlint_frontend::{HeaderBodies, Prefilter};
 use mmlint_ir::{Function, TranslationUnit};
 use mmlint_rules::ApiDb;
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,9 @@ pub struct Config {
     pub unit_prefilter: Option<Arc<unit_prefilter::UnitPrefilter>>,
     /// Reuses the results of unchanged units ([`Config::enable_cache`]).
     pub cache: Option<Arc<cache::ResultCache>>,
+    /// Whether header bodies are analysed when there is no unit prefilter to decide it
+    /// (a caller that ran [`prefilter_verdict`] itself passes on its answer here).
+    pub header_bodies: HeaderBodies,
 }
 
 impl Config {
@@ -77,6 +80,7 @@ impl Config {
             summaries_file: None,
             unit_prefilter: None,
             cache: None,
+            header_bodies: HeaderBodies::Parse,
         }
     }
 
@@ -84,11 +88,13 @@ impl Config {
     /// it after setting `summaries`). Header scans are kept under `cache_dir`, if any.
     pub fn enable_unit_prefilter(&mut self, cache_dir: Option<std::path::PathBuf>) {
         let mut words = self.db.interesting_words();
+        let mut effects = self.db.effect_words();
         if let Some(s) = &self.summaries {
             words.extend(s.keys().cloned());
+            effects.extend(s.keys().cloned());
         }
         self.unit_prefilter = Some(Arc::new(unit_prefilter::UnitPrefilter::new(
-            &words, cache_dir,
+            &words, &effects, cache_dir,
         )));
     }
 
@@ -113,6 +119,7 @@ impl Config {
             // A rebuilt mmlint of the same version (a developer's tree) analyses
             // differently: the executable's size and time tell the builds apart.
             format!("executable {}", executable_identity()),
+            format!("parse header bodies {}", parse_header_bodies_forced()),
         ];
         for (file, text) in &self.db.sources {
             m.push(format!("rules {file}"));
@@ -164,15 +171,11 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
     // The main file's text: for the prefilter, the cache, and checks that emit fixes;
     // without it there are no fixes (and the frontend says why the file cannot be read).
     let text = std::fs::read(&main).ok();
+    let mut header_bodies = cfg.header_bodies;
     if let (Some(up), Some(text)) = (&cfg.unit_prefilter, &text) {
-        let abs = std::path::absolute(&main).unwrap_or_else(|_| main.clone());
-        if !up.may_reach_api(&abs, &String::from_utf8_lossy(text), &cfg.clang_args) {
-            return FileOutcome::Analyzed {
-                diagnostics: vec![],
-                incomplete: vec![],
-                exported: vec![],
-                skipped: true,
-            };
+        match unit_verdict(up, &main, text, &cfg.clang_args) {
+            None => return skipped_outcome(),
+            Some(h) => header_bodies = h,
         }
     }
     if let (Some(c), Some(text)) = (&cfg.cache, &text) {
@@ -182,9 +185,16 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
     }
     let filter = Some(cfg.prefilter.clone());
     let parsed = match &cfg.cache {
-        Some(_) => mmlint_frontend::parse_file_with_inclusions(path, &cfg.clang_args, filter),
-        None => mmlint_frontend::parse_file_filtered(path, &cfg.clang_args, filter)
-            .map(|tu| (tu, vec![])),
+        Some(_) => mmlint_frontend::parse_file_with_inclusions(
+            path,
+            &cfg.clang_args,
+            filter,
+            header_bodies,
+        ),
+        None => {
+            mmlint_frontend::parse_file_with_options(path, &cfg.clang_args, filter, header_bodies)
+                .map(|tu| (tu, vec![]))
+        }
     };
     let (tu, included) = match parsed {
         Ok(x) => x,
@@ -208,6 +218,55 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
         c.store(&main, text, &cfg.clang_args, &included, &outcome);
     }
     outcome
+}
+
+/// The unit prefilter's verdict on the unit whose main file is `path`: `None` when it
+/// cannot reach the API, else how to parse it. A caller that decides in one process and
+/// analyses in another (Kbuild's CHECK mode, which forks per unit) passes the answer on
+/// in [`Config::header_bodies`] with the prefilter turned off. Without a prefilter, or
+/// when the file cannot be read, the answer is to parse with `cfg.header_bodies`.
+pub fn prefilter_verdict(path: &Path, cfg: &Config) -> Option<HeaderBodies> {
+    let main = base_dir(&cfg.clang_args).join(path);
+    match (&cfg.unit_prefilter, std::fs::read(&main)) {
+        (Some(up), Ok(text)) => unit_verdict(up, &main, &text, &cfg.clang_args),
+        _ => Some(cfg.header_bodies),
+    }
+}
+
+fn unit_verdict(
+    up: &unit_prefilter::UnitPrefilter,
+    main: &Path,
+    text: &[u8],
+    args: &[String],
+) -> Option<HeaderBodies> {
+    let abs = std::path::absolute(main).unwrap_or_else(|_| main.to_path_buf());
+    let verdict = up.verdict(&abs, &String::from_utf8_lossy(text), args);
+    verdict.parse.as_ref()?;
+    // Header bodies matter only when a header function the unit can call has an effect
+    // the rules data does not describe (the unit prefilter's reasoning).
+    Some(
+        if verdict.needs_header_bodies || parse_header_bodies_forced() {
+            HeaderBodies::Parse
+        } else {
+            HeaderBodies::SkipInPreamble
+        },
+    )
+}
+
+/// The outcome of a unit the prefilter found cannot reach the API.
+pub fn skipped_outcome() -> FileOutcome {
+    FileOutcome::Analyzed {
+        diagnostics: vec![],
+        incomplete: vec![],
+        exported: vec![],
+        skipped: true,
+    }
+}
+
+/// `MMLINT_PARSE_HEADER_BODIES=1` analyses header bodies in every unit: the other side
+/// of the differential that shows skipping them changes no result (docs/performance.md).
+fn parse_header_bodies_forced() -> bool {
+    std::env::var_os("MMLINT_PARSE_HEADER_BODIES").is_some_and(|v| v == "1")
 }
 
 /// [`analyze_file`] on an unsaved buffer: `contents` stands for the main file (editors).

@@ -99,6 +99,14 @@ impl Setup {
     /// Loads the built-in rules, the rules directories, libclang and the summary file.
     /// An error names what failed (a TOML error may span lines).
     pub fn load(&self) -> Result<Config, String> {
+        let cfg = self.load_without_libclang()?;
+        mmlint_frontend::Frontend::ensure_loaded().map_err(|e| e.to_string())?;
+        Ok(cfg)
+    }
+
+    /// [`Setup::load`] but libclang, which the caller loads when a unit needs parsing
+    /// (opening it costs more than deciding that most units of a directory need none).
+    pub fn load_without_libclang(&self) -> Result<Config, String> {
         let mut db = ApiDb::builtin().map_err(|e| format!("built-in rules: {e}"))?;
         for d in &self.rules_dirs {
             db.load_dir(d).map_err(|e| e.to_string())?;
@@ -109,7 +117,6 @@ impl Setup {
                 .map_err(|e| format!("kernel version '{v}': {e}"))?;
             db.set_kernel_version(Some(v));
         }
-        mmlint_frontend::Frontend::ensure_loaded().map_err(|e| e.to_string())?;
         let mut cfg = Config::new(db);
         cfg.rules_dirs = self.rules_dirs.clone();
         cfg.disabled = self.disabled.clone();

@@ -54,6 +54,7 @@ fn skips_only_units_that_cannot_reach_the_api() {
         ("via_macro.c", false, true),
         ("suppression_only.c", false, true),
         ("unrelated.c", true, false),
+        ("inert_bodies.c", false, true),
     ] {
         let f = dir.join(name);
         let (without, skipped_without) = run(&f, &plain);
@@ -64,7 +65,47 @@ fn skips_only_units_that_cannot_reach_the_api() {
         assert_eq!(!with.is_empty(), want_findings, "{name}: {with:?}");
         checked += 1;
     }
-    assert_eq!(checked, 4);
+    assert_eq!(checked, 5);
+}
+
+/// A unit is analysed without its header bodies only when no header function it can call
+/// has a body that gives its callers an effect the rules data does not describe.
+#[test]
+fn header_bodies_are_skipped_only_when_no_called_helper_has_an_effect() {
+    let dir = root().join("testdata/prefilter");
+    let mut cfg = config();
+    cfg.enable_unit_prefilter(None);
+    let up = cfg.unit_prefilter.clone().unwrap();
+    for (name, want_needed) in [
+        // take() and drop() lock and unlock: their summaries matter.
+        ("via_inline.c", true),
+        // The locker is built by a header macro, but in the main file, whose bodies are
+        // always analysed.
+        ("via_macro.c", false),
+        // vma_size() only reads a VMA, inode_like_unlock() releases another rwsem, and
+        // mmap_read_lock() and find_vma() are described by the rules data.
+        ("inert_bodies.c", false),
+    ] {
+        let f = dir.join(name);
+        let text = std::fs::read_to_string(&f).unwrap();
+        let v = up.verdict(&f, &text, &cfg.clang_args);
+        assert!(v.parse.is_some(), "{name}: {v:?}");
+        assert_eq!(v.needs_header_bodies, want_needed, "{name}: {v:?}");
+    }
+    let include = "#include \"include/prefilter_api.h\"\n";
+    for (body, want_needed) in [
+        // A function a header macro builds in the header, whose body unlocks.
+        ("void f(struct mm_struct *mm) { hdr_unlocker(mm); }", true),
+        (
+            "void f(struct mm_struct *mm) { mmap_read_lock(mm); unrelated_helper(1); }",
+            false,
+        ),
+    ] {
+        let text = format!("{include}{body}\n");
+        let v = up.verdict(&dir.join("synthetic.c"), &text, &cfg.clang_args);
+        assert!(v.parse.is_some(), "{body}: {v:?}");
+        assert_eq!(v.needs_header_bodies, want_needed, "{body}: {v:?}");
+    }
 }
 
 #[test]

@@ -94,16 +94,49 @@ impl Prefilter {
     }
 }
 
+/// Whether clang analyses the bodies of the functions defined in the headers a unit
+/// includes before its first declaration (its preamble): thousands of inline helpers in a
+/// kernel unit, about 70 % of the parse.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HeaderBodies {
+    #[default]
+    Parse,
+    /// The preamble is parsed without function bodies (libclang's
+    /// `SkipFunctionBodies | LimitSkipFunctionBodiesToPreamble`, into a precompiled
+    /// preamble kept in memory). Those functions are then declarations only: nothing is
+    /// learned from them, so the caller must know their bodies do not matter.
+    SkipInPreamble,
+}
+
 /// [`parse_file`], lowering only the functions `filter` keeps (all without one).
 pub fn parse_file_filtered(
     path: &Path,
     args: &[String],
     filter: Option<std::sync::Arc<Prefilter>>,
 ) -> Result<TranslationUnit, FrontendError> {
+    parse_file_with_options(path, args, filter, HeaderBodies::Parse)
+}
+
+/// [`parse_file_filtered`], choosing whether header bodies are analysed.
+pub fn parse_file_with_options(
+    path: &Path,
+    args: &[String],
+    filter: Option<std::sync::Arc<Prefilter>>,
+    header_bodies: HeaderBodies,
+) -> Result<TranslationUnit, FrontendError> {
     if !path.is_file() && !is_file_in_working_dir(path, args) {
         return Err(FrontendError::FileNotFound(path.display().to_string()));
     }
-    run_isolated(path.to_path_buf(), None, args.to_vec(), filter)
+    let (path, args) = (path.to_path_buf(), args.to_vec());
+    on_big_stack(move || {
+        with_tu(&path, None, &args, header_bodies, |tu| {
+            Ok(lower::lower_tu(
+                tu,
+                &path.to_string_lossy(),
+                filter.as_deref(),
+            ))
+        })
+    })
 }
 
 /// [`parse_file_filtered`], also returning every file the parse read besides the main file
@@ -112,13 +145,14 @@ pub fn parse_file_with_inclusions(
     path: &Path,
     args: &[String],
     filter: Option<std::sync::Arc<Prefilter>>,
+    header_bodies: HeaderBodies,
 ) -> Result<(TranslationUnit, Vec<String>), FrontendError> {
     if !path.is_file() && !is_file_in_working_dir(path, args) {
         return Err(FrontendError::FileNotFound(path.display().to_string()));
     }
     let (path, args) = (path.to_path_buf(), args.to_vec());
     on_big_stack(move || {
-        with_tu(&path, None, &args, |tu| {
+        with_tu(&path, None, &args, header_bodies, |tu| {
             let lowered = lower::lower_tu(tu, &path.to_string_lossy(), filter.as_deref());
             Ok((lowered, inclusions(tu)))
         })
@@ -183,7 +217,11 @@ pub fn parse_source_filtered(
 #[doc(hidden)]
 pub fn dump_cursors(path: &Path, contents: &str, args: &[String]) -> Result<String, FrontendError> {
     let (path, contents, args) = (path.to_path_buf(), contents.to_owned(), args.to_vec());
-    on_big_stack(move || with_tu(&path, Some(&contents), &args, |tu| Ok(lower::dump(tu))))
+    on_big_stack(move || {
+        with_tu(&path, Some(&contents), &args, HeaderBodies::Parse, |tu| {
+            Ok(lower::dump(tu))
+        })
+    })
 }
 
 /// Relative paths are resolved by clang against `-working-directory`, when given.
@@ -241,27 +279,33 @@ fn run_isolated(
     filter: Option<std::sync::Arc<Prefilter>>,
 ) -> Result<TranslationUnit, FrontendError> {
     on_big_stack(move || {
-        with_tu(&path, contents.as_deref(), &args, |tu| {
-            Ok(lower::lower_tu(
-                tu,
-                &path.to_string_lossy(),
-                filter.as_deref(),
-            ))
-        })
+        with_tu(
+            &path,
+            contents.as_deref(),
+            &args,
+            HeaderBodies::Parse,
+            |tu| {
+                Ok(lower::lower_tu(
+                    tu,
+                    &path.to_string_lossy(),
+                    filter.as_deref(),
+                ))
+            },
+        )
     })
 }
 
-/// libclang's parse options. `MMLINT_SKIP_PREAMBLE_BODIES=1` is an experiment, off by
-/// default (docs/performance.md): the headers included before the first declaration are
-/// parsed into a precompiled preamble without their function bodies.
-fn parse_options() -> CXTranslationUnit_Flags {
-    if std::env::var_os("MMLINT_SKIP_PREAMBLE_BODIES").is_some_and(|v| v == "1") {
-        CXTranslationUnit_SkipFunctionBodies
-            | CXTranslationUnit_LimitSkipFunctionBodiesToPreamble
-            | CXTranslationUnit_PrecompiledPreamble
-            | CXTranslationUnit_CreatePreambleOnFirstParse
-    } else {
-        CXTranslationUnit_None
+fn parse_options(header_bodies: HeaderBodies) -> CXTranslationUnit_Flags {
+    match header_bodies {
+        HeaderBodies::Parse => CXTranslationUnit_None,
+        // Without CreatePreambleOnFirstParse libclang builds the preamble only when the
+        // unit is parsed a second time, and the first parse analyses every body.
+        HeaderBodies::SkipInPreamble => {
+            CXTranslationUnit_SkipFunctionBodies
+                | CXTranslationUnit_LimitSkipFunctionBodiesToPreamble
+                | CXTranslationUnit_PrecompiledPreamble
+                | CXTranslationUnit_CreatePreambleOnFirstParse
+        }
     }
 }
 
@@ -270,6 +314,7 @@ fn with_tu<T>(
     path: &Path,
     contents: Option<&str>,
     args: &[String],
+    header_bodies: HeaderBodies,
     f: impl FnOnce(CXTranslationUnit) -> Result<T, FrontendError>,
 ) -> Result<T, FrontendError> {
     Frontend::ensure_loaded()?;
@@ -296,7 +341,13 @@ fn with_tu<T>(
     // SAFETY: all pointers passed live until the end of this function; the TU and index are
     // disposed exactly once below.
     unsafe {
-        let index = clang_createIndex(0, 0);
+        // A preamble written to the temporary directory would be left behind by a worker
+        // killed at the time limit; in memory it goes with the process.
+        let index = match header_bodies {
+            HeaderBodies::SkipInPreamble => loader::create_index_with_preambles_in_memory()
+                .unwrap_or_else(|| clang_createIndex(0, 0)),
+            HeaderBodies::Parse => clang_createIndex(0, 0),
+        };
         if index.is_null() {
             return Err(FrontendError::ParseFailed(
                 "clang_createIndex failed".into(),
@@ -314,7 +365,7 @@ fn with_tu<T>(
                 unsaved.as_mut_ptr()
             },
             unsaved.len() as u32,
-            parse_options(),
+            parse_options(header_bodies),
             &mut tu,
         );
         if code != CXError_Success || tu.is_null() {

@@ -113,3 +113,33 @@ pub fn library_path() -> Option<String> {
         _ => None,
     }
 }
+
+/// An index whose precompiled preambles stay in memory, or `None` if this libclang cannot
+/// make one (then the caller falls back to `clang_createIndex`, which writes them to the
+/// temporary directory).
+///
+/// clang-sys 1.9 declares `clang_createIndexWithOptions` as taking the options struct by
+/// value; the C prototype takes `const CXIndexOptions *`, and a 32-byte struct passed by
+/// value goes on the stack where libclang reads a pointer register. So the function is
+/// called through a pointer of the C signature.
+pub fn create_index_with_preambles_in_memory() -> Option<clang_sys::CXIndex> {
+    use clang_sys::{CXIndex, CXIndexOptions, CXIndexOptions_StorePreamblesInMemory};
+    ensure_loaded().ok()?;
+    let Some(Ok(lib)) = LIBRARY.get() else {
+        return None;
+    };
+    let f = lib.functions.clang_createIndexWithOptions?;
+    type CreateIndexWithOptions = unsafe extern "C" fn(*const CXIndexOptions) -> CXIndex;
+    // SAFETY: the symbol is libclang's `CXIndex clang_createIndexWithOptions(const
+    // CXIndexOptions *)` (Index.h, libclang 17 and later); only the Rust-side type clang-sys
+    // gave it is wrong. Both are plain function pointers of the same size.
+    let f: CreateIndexWithOptions = unsafe { std::mem::transmute(f) };
+    let opts = CXIndexOptions {
+        Size: std::mem::size_of::<CXIndexOptions>() as u32,
+        flags: CXIndexOptions_StorePreamblesInMemory,
+        ..Default::default()
+    };
+    // SAFETY: `opts` lives across the call; libclang copies what it keeps.
+    let index = unsafe { f(&opts) };
+    (!index.is_null()).then_some(index)
+}

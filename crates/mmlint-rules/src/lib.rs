@@ -647,6 +647,29 @@ impl ApiDb {
         w
     }
 
+    /// The words of [`ApiDb::interesting_words`] whose presence in a function's body can
+    /// give its summary an effect on callers (a lock taken or dropped, a VMA returned, a
+    /// requirement). Left out: the VMA type, which only makes a function analysable (a
+    /// function that merely passes VMAs around has a summary with no effect, the same as
+    /// having no body), and the plain rwsem functions (`down_read`, `up_write`), which act
+    /// on the mmap_lock only when given `&mm->mmap_lock`: a body that does so names the
+    /// lock's field, itself an effect word.
+    pub fn effect_words(&self) -> Vec<String> {
+        let raw_rwsem: std::collections::HashSet<&str> = self
+            .locks
+            .iter()
+            .filter(|(_, l)| {
+                l.iter()
+                    .all(|s| s.entry.lock_kind == entries::LockKind::Rwsem)
+            })
+            .map(|(n, _)| n.as_str())
+            .collect();
+        self.interesting_words()
+            .into_iter()
+            .filter(|w| *w != self.vma_record && !raw_rwsem.contains(w.as_str()))
+            .collect()
+    }
+
     /// True when `name` is known to any table for the selected kernel: a quick filter for
     /// functions worth analysing, and the names whose learned summaries the data overrides.
     pub fn knows(&self, name: &str) -> bool {

@@ -26,3 +26,12 @@ static inline int unrelated_helper(int x)
 {
 	return x + 1;
 }
+
+/* Builds, here in the header, a function that releases its caller's lock. */
+#define DEFINE_UNLOCKER(name)						\
+	static inline void name##_unlocker(struct mm_struct *mm)	\
+	{								\
+		mmap_read_unlock(mm);					\
+	}
+
+DEFINE_UNLOCKER(hdr)

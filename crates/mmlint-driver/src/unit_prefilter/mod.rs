@@ -35,7 +35,7 @@ use scan::*;
 const SUPPRESSION_MARK: &str = "mmlint-ignore";
 
 /// Bumped when [`HeaderScan`]'s meaning changes: older cache entries are then not found.
-const SCAN_VERSION: u32 = 4;
+const SCAN_VERSION: u32 = 5;
 
 /// What the prefilter needs to know of one header.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -47,6 +47,10 @@ pub struct HeaderScan {
     /// in that definition's declarator: attributes are harmless extras).
     #[serde(rename = "f")]
     pub functions: Vec<String>,
+    /// Of those, the functions whose definition names an effect word
+    /// ([`Words::with_effects`]): their bodies are what a caller's analysis learns from.
+    #[serde(rename = "e", default, skip_serializing_if = "Vec::is_empty")]
+    pub effect_functions: Vec<String>,
     /// Macros: (name, body names a word, identifiers of the body, how it builds names).
     #[serde(rename = "m")]
     pub macros: Vec<(String, bool, Vec<String>, Pasting)>,
@@ -54,6 +58,12 @@ pub struct HeaderScan {
     /// word, identifiers of the arguments, the arguments that are single identifiers).
     #[serde(rename = "g")]
     pub invocations: Vec<(String, bool, Vec<String>, Vec<String>)>,
+    /// The macros whose body names an effect word.
+    #[serde(rename = "em", default, skip_serializing_if = "Vec::is_empty")]
+    pub effect_macros: Vec<String>,
+    /// The invocations (indices into `invocations`) whose arguments name an effect word.
+    #[serde(rename = "eg", default, skip_serializing_if = "Vec::is_empty")]
+    pub effect_invocations: Vec<usize>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -70,18 +80,51 @@ struct CachedScan {
 /// function is analysed only if, after preprocessing, it calls an API function, reads an
 /// API field or has a `vm_area_struct` local: whole identifiers. Text that has a word only
 /// inside a longer identifier reaches the API only by other means, tested separately.
-pub struct Words(HashSet<String>);
+pub struct Words {
+    all: HashSet<String>,
+    effects: HashSet<String>,
+}
 
 impl Words {
+    /// Every word is also an effect word.
     pub fn new(words: &[String]) -> Words {
-        Words(words.iter().cloned().collect())
+        Words::with_effects(words, words)
+    }
+    /// `effects`: the words whose presence in a header function's body can give that
+    /// function a summary that matters to its callers (API functions, the lock's and the
+    /// VMA tree's fields), as opposed to words that only make it analysable (the VMA type,
+    /// VMA fields). Only the former make a unit need its header bodies.
+    pub fn with_effects(words: &[String], effects: &[String]) -> Words {
+        Words {
+            all: words.iter().cloned().collect(),
+            effects: effects.iter().cloned().collect(),
+        }
     }
     pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
-        identifiers(text).find(|id| self.0.contains(*id))
+        identifiers(text).find(|id| self.all.contains(*id))
     }
     pub fn is_match(&self, text: &str) -> bool {
         self.find(text).is_some()
     }
+    pub fn is_effect_match(&self, text: &str) -> bool {
+        identifiers(text).any(|id| self.effects.contains(id))
+    }
+    pub fn contains(&self, id: &str) -> bool {
+        self.all.contains(id)
+    }
+}
+
+/// What the prefilter decided for a unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Why the unit must be parsed; `None`: it cannot reach the API.
+    pub parse: Option<String>,
+    /// The main file names (itself or through a header macro) a header function whose
+    /// body names an effect word and that the rules data does not describe, or a function
+    /// a header macro builds by token pasting: its body must be analysed for the
+    /// caller's summary. Otherwise header bodies can be skipped
+    /// (`HeaderBodies::SkipInPreamble`) without changing a result.
+    pub needs_header_bodies: bool,
 }
 
 /// A name a macro builds from its parameters: literal pieces and parameter numbers.
@@ -114,13 +157,23 @@ impl UnitPrefilter {
     }
 
     /// `cache_dir`: where header scans are kept between runs (none: memory only).
-    pub fn new(words: &[String], cache_dir: Option<PathBuf>) -> UnitPrefilter {
+    /// `effects`: the subset of `words` described at [`Words::with_effects`].
+    pub fn new(words: &[String], effects: &[String], cache_dir: Option<PathBuf>) -> UnitPrefilter {
         let mut sorted = words.to_vec();
         sorted.sort();
         sorted.dedup();
-        let words_hash = crate::cache::hash_strs(sorted.iter().map(String::as_str));
+        let mut effects = effects.to_vec();
+        effects.sort();
+        effects.dedup();
+        let words_hash = crate::cache::hash_strs(
+            sorted
+                .iter()
+                .map(String::as_str)
+                .chain(["\0effects"])
+                .chain(effects.iter().map(String::as_str)),
+        );
         UnitPrefilter {
-            words: Words::new(&sorted),
+            words: Words::with_effects(&sorted, &effects),
             words_hash,
             cache_dir,
             scans: Mutex::new(HashMap::new()),
@@ -130,28 +183,110 @@ impl UnitPrefilter {
     /// Whether the unit whose main file is `main` (absolute, with text `text`), compiled
     /// with the libclang arguments `args`, may produce a finding or a summary.
     pub fn may_reach_api(&self, main: &Path, text: &str, args: &[String]) -> bool {
-        let why = self.why_parse(main, text, args);
-        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-            eprintln!(
-                "mmlint: prefilter: {}: {}",
-                main.display(),
-                why.as_deref().unwrap_or("skip")
-            );
-        }
-        why.is_some()
+        self.verdict(main, text, args).parse.is_some()
     }
 
     /// Why the unit must be parsed; `None`: it cannot reach the API.
     pub fn why_parse(&self, main: &Path, text: &str, args: &[String]) -> Option<String> {
+        self.verdict(main, text, args).parse
+    }
+
+    /// Whether the unit must be parsed, and whether its header bodies matter.
+    pub fn verdict(&self, main: &Path, text: &str, args: &[String]) -> Verdict {
+        let v = self.decide(main, text, args);
+        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+            eprintln!(
+                "mmlint: prefilter: {}: {}{}",
+                main.display(),
+                v.parse.as_deref().unwrap_or("skip"),
+                if v.parse.is_some() && !v.needs_header_bodies {
+                    " (header bodies skipped)"
+                } else {
+                    ""
+                }
+            );
+        }
+        v
+    }
+
+    fn decide(&self, main: &Path, text: &str, args: &[String]) -> Verdict {
+        let mut parse = None;
         if let Some(w) = self.words.find(text) {
-            return Some(format!("names '{w}'"));
+            parse = Some(format!("names '{w}'"));
+        } else if text.contains(SUPPRESSION_MARK) {
+            parse = Some(SUPPRESSION_MARK.into());
         }
-        if text.contains(SUPPRESSION_MARK) {
-            return Some(SUPPRESSION_MARK.into());
+        let (scans, names) = self.reachable_headers(main, text, args);
+        let (reaching, generated) = reaching_names(&scans);
+        let ids: HashSet<&str> = identifiers(text).collect();
+        // Names a generated function may have: pasted together from the main file's text.
+        let generated_hit = generated
+            .iter()
+            .find_map(|g| ids.iter().find(|id| glob_matches(g, id)).map(|id| (g, *id)));
+        let (effect_reaching, effect_generated) = reaching_names_by(
+            &scans,
+            &Reach::EffectBodies {
+                described: &self.words,
+            },
+        );
+        let body_need = ids
+            .iter()
+            .find(|id| effect_reaching.contains(*id))
+            .or_else(|| {
+                ids.iter()
+                    .find(|id| effect_generated.iter().any(|g| glob_matches(g, id)))
+            })
+            .copied();
+        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+            if let Some(id) = body_need {
+                eprintln!(
+                    "mmlint: prefilter: {}: header bodies needed for '{id}'",
+                    main.display()
+                );
+            }
         }
+        let needs_header_bodies = body_need.is_some();
+        if parse.is_some() {
+            return Verdict {
+                parse,
+                needs_header_bodies,
+            };
+        }
+        if std::env::var("MMLINT_DEBUG_PREFILTER").is_ok_and(|v| v == "2") {
+            let mut r: Vec<&&str> = reaching.iter().collect();
+            r.sort();
+            eprintln!("reaching: {r:?}");
+            eprintln!("generated: {generated:?}");
+        }
+        if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
+            let mut why = format!("names '{id}', which reaches the API");
+            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+                explain(id, &scans, &names, &reaching, &mut why, 6);
+            }
+            parse = Some(why);
+        } else if let Some((g, id)) = generated_hit {
+            let mut why = format!("names '{id}', a function a reaching macro builds");
+            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+                why.push_str(&format!(" ({g:?})"));
+            }
+            parse = Some(why);
+        }
+        Verdict {
+            parse,
+            needs_header_bodies,
+        }
+    }
+
+    /// The scans of the headers the unit can include (forced includes, then the main
+    /// file's, transitively), with their paths.
+    fn reachable_headers(
+        &self,
+        main: &Path,
+        text: &str,
+        args: &[String],
+    ) -> (Vec<Arc<HeaderScan>>, Vec<PathBuf>) {
         let paths = SearchPaths::from_args(args);
         let main_dir = main.parent().unwrap_or(Path::new("/")).to_path_buf();
-        // The headers the unit can include: forced includes, then the main file's.
         let mut queue: Vec<PathBuf> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         for f in &paths.forced {
@@ -185,31 +320,7 @@ impl UnitPrefilter {
             scans.push(scan);
             names.push(h);
         }
-        let (reaching, generated) = reaching_names(&scans);
-        if std::env::var("MMLINT_DEBUG_PREFILTER").is_ok_and(|v| v == "2") {
-            let mut r: Vec<&&str> = reaching.iter().collect();
-            r.sort();
-            eprintln!("reaching: {r:?}");
-            eprintln!("generated: {generated:?}");
-        }
-        if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
-            let mut why = format!("names '{id}', which reaches the API");
-            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-                explain(id, &scans, &names, &reaching, &mut why, 6);
-            }
-            return Some(why);
-        }
-        let calls = identifiers(text).collect::<HashSet<_>>();
-        for g in &generated {
-            if let Some(id) = calls.iter().find(|id| glob_matches(g, id)) {
-                let mut why = format!("names '{id}', a function a reaching macro builds");
-                if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-                    why.push_str(&format!(" ({g:?})"));
-                }
-                return Some(why);
-            }
-        }
-        None
+        (scans, names)
     }
 
     /// A header's scan: from memory, from the disk cache, or made now. `None` when the
@@ -277,16 +388,45 @@ impl UnitPrefilter {
 /// functions and macros (closed over macro bodies and invocations), and the identifiers
 /// passed to reaching top-level invocations (substrings of generated names).
 fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, Vec<Glob>) {
+    reaching_names_by(scans, &Reach::Words)
+}
+
+/// What a name must reach: any word (the unit must be parsed), or an effect word through
+/// a body (the unit's header bodies must be analysed; the functions the rules data
+/// describes, `described`, are left out: their bodies teach nothing).
+enum Reach<'w> {
+    Words,
+    EffectBodies { described: &'w Words },
+}
+
+fn reaching_names_by<'s>(
+    scans: &'s [Arc<HeaderScan>],
+    by: &Reach,
+) -> (HashSet<&'s str>, Vec<Glob>) {
     let mut reaching: HashSet<&str> = HashSet::new();
     // identifier → the macros whose body uses it.
     let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut macros: HashSet<&str> = HashSet::new();
     let mut work: Vec<&str> = Vec::new();
     for s in scans {
-        work.extend(s.functions.iter().map(String::as_str));
+        match by {
+            Reach::Words => work.extend(s.functions.iter().map(String::as_str)),
+            Reach::EffectBodies { described } => work.extend(
+                s.effect_functions
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| !described.contains(f)),
+            ),
+        }
         for (name, direct, ids, _) in &s.macros {
             macros.insert(name);
-            if *direct {
+            let direct = match by {
+                Reach::Words => *direct,
+                // A macro that names an effect word itself expands to it in the caller:
+                // no body is needed for that, only for the functions it may build.
+                Reach::EffectBodies { .. } => false,
+            };
+            if direct {
                 work.push(name);
             } else {
                 for id in ids {
@@ -310,13 +450,24 @@ fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, Vec<Glob>) {
             defs.entry(name).or_default().push(p);
         }
     }
+    let effect_macros: HashSet<&str> = scans
+        .iter()
+        .flat_map(|s| s.effect_macros.iter().map(String::as_str))
+        .collect();
     let mut generated: Vec<Glob> = Vec::new();
     for s in scans {
-        for (m, direct, ids, args) in &s.invocations {
+        for (i, (m, direct, ids, args)) in s.invocations.iter().enumerate() {
             if !macros.contains(m.as_str()) {
                 continue;
             }
-            let reaches = *direct
+            let direct = match by {
+                Reach::Words => *direct,
+                // The built function's body is the macro's and the arguments' text.
+                Reach::EffectBodies { .. } => {
+                    s.effect_invocations.contains(&i) || effect_macros.contains(m.as_str())
+                }
+            };
+            let reaches = direct
                 || reaching.contains(m.as_str())
                 || ids.iter().any(|id| reaching.contains(id.as_str()));
             if reaches {

@@ -218,6 +218,9 @@ pub fn scan_text(text: &str, words: &Words) -> HeaderScan {
             ids.dedup();
             let pasting = pasting(body, &params);
             if direct || !ids.is_empty() || pasting != Pasting::default() {
+                if words.is_effect_match(body) {
+                    out.effect_macros.push(name.to_string());
+                }
                 out.macros.push((name.to_string(), direct, ids, pasting));
             }
         }
@@ -225,6 +228,8 @@ pub fn scan_text(text: &str, words: &Words) -> HeaderScan {
     scan_code(text, &code, words, &mut out);
     out.functions.sort();
     out.functions.dedup();
+    out.effect_functions.sort();
+    out.effect_functions.dedup();
     out
 }
 
@@ -349,9 +354,13 @@ pub(super) fn scan_code(text: &str, code: &[u8], words: &Words, out: &mut Header
                         let is_function = !callees.is_empty() && !has_eq;
                         let whole = &text[decl_first.unwrap_or(decl_start)..=i];
                         if is_function && words.is_match(whole) {
+                            let effect = words.is_effect_match(whole);
                             for &(s, e) in &callees {
                                 if s < bs {
                                     out.functions.push(text[s..e].to_string());
+                                    if effect {
+                                        out.effect_functions.push(text[s..e].to_string());
+                                    }
                                 }
                             }
                         }
@@ -377,6 +386,7 @@ pub(super) fn scan_code(text: &str, code: &[u8], words: &Words, out: &mut Header
         // Braces that do not match (`#if` branches each opening one): what is a function
         // is unknown, so every name written before a `(` reaches, if the file names a word.
         if words.is_match(text) {
+            let effect = words.is_effect_match(text);
             let b = code;
             for id in identifiers(text) {
                 let off = id.as_ptr() as usize - text.as_ptr() as usize;
@@ -385,6 +395,9 @@ pub(super) fn scan_code(text: &str, code: &[u8], words: &Words, out: &mut Header
                     .find(|c| !c.is_ascii_whitespace());
                 if after == Some(&b'(') {
                     out.functions.push(id.to_string());
+                    if effect {
+                        out.effect_functions.push(id.to_string());
+                    }
                 }
             }
         }
@@ -430,6 +443,9 @@ pub(super) fn invocation(
     ids.sort();
     ids.dedup();
     let direct = words.is_match(inner);
+    if words.is_effect_match(inner) {
+        out.effect_invocations.push(out.invocations.len());
+    }
     out.invocations
         .push((text[ns..ne].to_string(), direct, ids, args));
 }
