@@ -240,17 +240,24 @@ fn unit_verdict(
     args: &[String],
 ) -> Option<HeaderBodies> {
     let abs = std::path::absolute(main).unwrap_or_else(|_| main.to_path_buf());
-    let verdict = up.verdict(&abs, &String::from_utf8_lossy(text), args);
+    let text = String::from_utf8_lossy(text);
+    let verdict = up.verdict(&abs, &text, args);
     verdict.parse.as_ref()?;
     // Header bodies matter only when a header function the unit can call has an effect
-    // the rules data does not describe (the unit prefilter's reasoning).
-    Some(
-        if verdict.needs_header_bodies || parse_header_bodies_forced() {
-            HeaderBodies::Parse
-        } else {
-            HeaderBodies::SkipInPreamble
-        },
-    )
+    // the rules data does not describe (the unit prefilter's reasoning); skipping them
+    // saves time only when no header is included after the preamble.
+    let parse_bodies = verdict.needs_header_bodies
+        || parse_header_bodies_forced()
+        || mmlint_frontend::includes_after_preamble(&text);
+    if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+        let how = if parse_bodies { "parsed" } else { "skipped" };
+        eprintln!("mmlint: prefilter: {}: header bodies {how}", abs.display());
+    }
+    Some(if parse_bodies {
+        HeaderBodies::Parse
+    } else {
+        HeaderBodies::SkipInPreamble
+    })
 }
 
 /// The outcome of a unit the prefilter found cannot reach the API.

@@ -123,7 +123,10 @@ pub fn library_path() -> Option<String> {
 /// value goes on the stack where libclang reads a pointer register. So the function is
 /// called through a pointer of the C signature.
 pub fn create_index_with_preambles_in_memory() -> Option<clang_sys::CXIndex> {
-    use clang_sys::{CXIndex, CXIndexOptions, CXIndexOptions_StorePreamblesInMemory};
+    use clang_sys::{
+        CXIndex, CXIndexOptions, CXIndexOptions_ExcludeDeclarationsFromPCH,
+        CXIndexOptions_StorePreamblesInMemory,
+    };
     ensure_loaded().ok()?;
     let Some(Ok(lib)) = LIBRARY.get() else {
         return None;
@@ -136,7 +139,7 @@ pub fn create_index_with_preambles_in_memory() -> Option<clang_sys::CXIndex> {
     let f: CreateIndexWithOptions = unsafe { std::mem::transmute(f) };
     let opts = CXIndexOptions {
         Size: std::mem::size_of::<CXIndexOptions>() as u32,
-        flags: CXIndexOptions_StorePreamblesInMemory,
+        flags: CXIndexOptions_StorePreamblesInMemory | CXIndexOptions_ExcludeDeclarationsFromPCH,
         ..Default::default()
     };
     // SAFETY: `opts` lives across the call; libclang copies what it keeps.

@@ -196,14 +196,9 @@ impl UnitPrefilter {
         let v = self.decide(main, text, args);
         if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
             eprintln!(
-                "mmlint: prefilter: {}: {}{}",
+                "mmlint: prefilter: {}: {}",
                 main.display(),
-                v.parse.as_deref().unwrap_or("skip"),
-                if v.parse.is_some() && !v.needs_header_bodies {
-                    " (header bodies skipped)"
-                } else {
-                    ""
-                }
+                v.parse.as_deref().unwrap_or("skip")
             );
         }
         v
