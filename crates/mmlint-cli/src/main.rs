@@ -878,6 +878,10 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
             .iter()
             .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { skipped: true, .. }))
             .count(),
+        cached: results
+            .iter()
+            .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { cached: true, .. }))
+            .count(),
         jobs,
         wall: start.elapsed().as_secs_f64(),
         kernel: cfg.kernel.clone(),

@@ -31,6 +31,8 @@ pub(crate) struct BatchSummary {
     pub(crate) total: usize,
     /// Units the unit prefilter did not parse.
     pub(crate) skipped: usize,
+    /// Units whose outcome came from the result cache.
+    pub(crate) cached: usize,
     pub(crate) jobs: usize,
     pub(crate) wall: f64,
     /// The kernel the rules data was selected for (`Config::kernel`).
@@ -40,11 +42,16 @@ pub(crate) struct BatchSummary {
 impl BatchSummary {
     pub(crate) fn print(&self, failures: &[Failure], per_rule: &BTreeMap<&str, usize>) {
         eprintln!(
-            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed, {}{} failed",
+            "mmlint: {} TUs in {:.1} s (-j {}): {} analyzed{}, {}{} failed",
             self.total,
             self.wall,
             self.jobs,
             self.total - failures.len() - self.skipped,
+            if self.cached > 0 {
+                format!(" ({} from the cache)", self.cached)
+            } else {
+                String::new()
+            },
             if self.skipped > 0 {
                 format!("{} skipped (cannot reach the API), ", self.skipped)
             } else {

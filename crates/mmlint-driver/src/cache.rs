@@ -300,6 +300,7 @@ fn outcome_to_json(o: &FileOutcome) -> Option<Value> {
         incomplete,
         exported,
         skipped: false,
+        ..
     } = o
     else {
         return None;
@@ -343,6 +344,7 @@ fn outcome_from_json(v: &Value) -> Option<FileOutcome> {
         incomplete,
         exported,
         skipped: false,
+        cached: true,
     })
 }
 

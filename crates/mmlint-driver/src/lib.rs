@@ -155,6 +155,9 @@ pub enum FileOutcome {
         /// Not parsed: the unit-level prefilter found that its text cannot reach the API
         /// (so there is nothing in the other fields).
         skipped: bool,
+        /// Reused from the result cache: the unit and every file it read are unchanged.
+        #[serde(default)]
+        cached: bool,
     },
     /// The file could not be analyzed: a one-line reason, then clang's first errors.
     Failed {
@@ -267,6 +270,7 @@ pub fn skipped_outcome() -> FileOutcome {
         incomplete: vec![],
         exported: vec![],
         skipped: true,
+        cached: false,
     }
 }
 
@@ -387,6 +391,7 @@ fn analyze_parsed_source(
             diagnostics: u.diagnostics,
             incomplete: u.incomplete,
             skipped: false,
+            cached: false,
         },
         Err(reason) => FileOutcome::Failed {
             reason,

@@ -394,6 +394,7 @@ fn with_tu<T>(
             ));
         }
         let mut tu: CXTranslationUnit = ptr::null_mut();
+        let parse_start = std::time::Instant::now();
         let code = clang_parseTranslationUnit2(
             index,
             c_path.as_ptr(),
@@ -423,7 +424,16 @@ fn with_tu<T>(
             )));
         }
         // Dispose the TU even if lowering panics (it should not); the panic becomes an error.
+        let parsed_at = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(tu)));
+        if std::env::var_os("MMLINT_DEBUG_TIMES").is_some() {
+            eprintln!(
+                "mmlint: times: {}: parse {:.3} s, lowering {:.3} s ({header_bodies:?})",
+                path.display(),
+                (parsed_at - parse_start).as_secs_f64(),
+                parsed_at.elapsed().as_secs_f64()
+            );
+        }
         clang_disposeTranslationUnit(tu);
         clang_disposeIndex(index);
         result.unwrap_or_else(|p| Err(panic_error(p)))

@@ -34,6 +34,7 @@ fn echo(path: &Path, text: &str) -> FileOutcome {
         incomplete: vec![],
         exported: vec![],
         skipped: false,
+        cached: false,
     }
 }
 

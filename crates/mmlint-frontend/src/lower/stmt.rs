@@ -340,22 +340,35 @@ impl FnLower<'_> {
     pub(super) fn asm_goto_labels(&mut self, c: CXCursor) -> Vec<String> {
         let tu = self.ctx.tu;
         let r = cx::extent(c);
+        let (file, _, _, start) = cx::expansion(cx::range_start(r));
+        let (efile, _, _, end) = cx::expansion(cx::range_end(r));
+        if file.is_null() || efile != file || end < start {
+            return Vec::new();
+        }
+        // Whatever the labels are, they are written at the expansion site as names of this
+        // function's labels. Most `asm` statements (one in every other kernel macro) have
+        // none there, and are settled from text: reading another file's buffer or
+        // tokenizing costs libclang a search of its whole source-location table.
+        if self.label_names().is_empty() {
+            return Vec::new();
+        }
+        let site = self.ctx.contents(file);
+        let site = &site[(start as usize).min(site.len())..(end as usize).min(site.len())];
+        let site = String::from_utf8_lossy(site).into_owned();
+        let names = self.label_names();
+        if !site
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .any(|w| names.contains(w))
+        {
+            return Vec::new();
+        }
         let (sfile, soff) = cx::spelling_loc(cx::range_start(r));
         if sfile.is_null() {
             return Vec::new();
         }
-        let head = cx::tokenize_window(tu, sfile, soff, 64);
-        let is_goto = head
-            .iter()
-            .take(4)
-            .take_while(|t| !t.is("("))
-            .any(|t| t.is("goto"));
-        if !is_goto {
-            return Vec::new();
-        }
-        let (file, _, _, start) = cx::expansion(cx::range_start(r));
-        let (efile, _, _, end) = cx::expansion(cx::range_end(r));
-        if file.is_null() || efile != file || end < start {
+        let head = self.ctx.contents(sfile);
+        let head = &head[(soff as usize).min(head.len())..];
+        if !asm_head_has_goto(&head[..head.len().min(64)]) {
             return Vec::new();
         }
         let toks = cx::tokenize_window(tu, file, start, end - start);
@@ -401,6 +414,16 @@ impl FnLower<'_> {
     }
 }
 
+/// Whether the first four words of an `asm` statement's text, before its `(`, include
+/// `goto` (`asm goto (`, `asm volatile goto (`, `__asm__ __volatile__ goto(`).
+fn asm_head_has_goto(text: &[u8]) -> bool {
+    let head = text.split(|&b| b == b'(').next().unwrap_or_default();
+    head.split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .any(|w| w == b"goto")
+}
+
 /// Assignment of the header children of a `for` when its tokens could not be read.
 fn guess_for_slots(header: &[CXCursor]) -> Vec<usize> {
     let is_decl = |c: CXCursor| cx::kind(c) == CXCursor_DeclStmt;
@@ -416,5 +439,20 @@ fn guess_for_slots(header: &[CXCursor]) -> Vec<usize> {
             }
         }
         _ => (0..header.len().min(3)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod asm_head_tests {
+    use super::asm_head_has_goto;
+
+    #[test]
+    fn goto_is_found_among_the_first_words_before_the_parenthesis() {
+        assert!(asm_head_has_goto(b"asm goto(\"jmp %l0\" : : : : l)"));
+        assert!(asm_head_has_goto(b"asm volatile goto (\"\" ::: l)"));
+        assert!(asm_head_has_goto(b"__asm__ __volatile__ goto(\"\" ::: l)"));
+        assert!(!asm_head_has_goto(b"asm volatile(\"goto\")"));
+        assert!(!asm_head_has_goto(b"asm(\"nop\"); goto out;"));
+        assert!(!asm_head_has_goto(b""));
     }
 }
