@@ -651,9 +651,12 @@ impl ApiDb {
     /// give its summary an effect on callers (a lock taken or dropped, a VMA returned, a
     /// requirement). Left out: the VMA type, which only makes a function analysable (a
     /// function that merely passes VMAs around has a summary with no effect, the same as
-    /// having no body), and the plain rwsem functions (`down_read`, `up_write`), which act
-    /// on the mmap_lock only when given `&mm->mmap_lock`: a body that does so names the
-    /// lock's field, itself an effect word.
+    /// having no body); the mm's VMA-tree field, which ties an iterator to its mm where
+    /// the iterator is initialised (`VMA_ITERATOR`, `vma_iter_init()`), something no
+    /// summary carries (a helper that returns a VMA from the tree calls a VMA source of the
+    /// data, an effect word); and the plain rwsem functions (`down_read`, `up_write`),
+    /// which act on the mmap_lock only when given `&mm->mmap_lock`: a body that does so
+    /// names the lock's field, itself an effect word.
     pub fn effect_words(&self) -> Vec<String> {
         let raw_rwsem: std::collections::HashSet<&str> = self
             .locks
@@ -666,7 +669,11 @@ impl ApiDb {
             .collect();
         self.interesting_words()
             .into_iter()
-            .filter(|w| *w != self.vma_record && !raw_rwsem.contains(w.as_str()))
+            .filter(|w| {
+                *w != self.vma_record
+                    && !self.mm_tree_fields.contains(w)
+                    && !raw_rwsem.contains(w.as_str())
+            })
             .collect()
     }
 

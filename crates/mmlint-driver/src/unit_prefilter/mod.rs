@@ -20,7 +20,7 @@
 //! scan is kept in memory for the run and on disk under the cache directory, keyed by the
 //! words and checked against the header's mtime and size.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -81,8 +81,8 @@ struct CachedScan {
 /// API field or has a `vm_area_struct` local: whole identifiers. Text that has a word only
 /// inside a longer identifier reaches the API only by other means, tested separately.
 pub struct Words {
-    all: HashSet<String>,
-    effects: HashSet<String>,
+    all: FxHashSet<String>,
+    effects: FxHashSet<String>,
 }
 
 impl Words {
@@ -146,7 +146,7 @@ pub struct UnitPrefilter {
     words: Words,
     words_hash: u64,
     cache_dir: Option<PathBuf>,
-    scans: Mutex<HashMap<PathBuf, Option<Arc<HeaderScan>>>>,
+    scans: Mutex<FxHashMap<PathBuf, Option<Arc<HeaderScan>>>>,
 }
 
 impl UnitPrefilter {
@@ -176,7 +176,7 @@ impl UnitPrefilter {
             words: Words::with_effects(&sorted, &effects),
             words_hash,
             cache_dir,
-            scans: Mutex::new(HashMap::new()),
+            scans: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -205,6 +205,7 @@ impl UnitPrefilter {
     }
 
     fn decide(&self, main: &Path, text: &str, args: &[String]) -> Verdict {
+        let debug = std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some();
         let mut parse = None;
         if let Some(w) = self.words.find(text) {
             parse = Some(format!("names '{w}'"));
@@ -212,27 +213,49 @@ impl UnitPrefilter {
             parse = Some(SUPPRESSION_MARK.into());
         }
         let (scans, names) = self.reachable_headers(main, text, args);
-        let (reaching, generated) = reaching_names(&scans);
-        let ids: HashSet<&str> = identifiers(text).collect();
-        // Names a generated function may have: pasted together from the main file's text.
-        let generated_hit = generated
-            .iter()
-            .find_map(|g| ids.iter().find(|id| glob_matches(g, id)).map(|id| (g, *id)));
-        let (effect_reaching, effect_generated) = reaching_names_by(
-            &scans,
-            &Reach::EffectBodies {
-                described: &self.words,
-            },
-        );
-        let body_need = ids
-            .iter()
-            .find(|id| effect_reaching.contains(*id))
-            .or_else(|| {
-                ids.iter()
-                    .find(|id| effect_generated.iter().any(|g| glob_matches(g, id)))
-            })
-            .copied();
-        if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
+        let ids: FxHashSet<&str> = identifiers(text).collect();
+        if parse.is_none() {
+            let (reaching, generated) = reaching_names(&scans);
+            if std::env::var("MMLINT_DEBUG_PREFILTER").is_ok_and(|v| v == "2") {
+                let mut r: Vec<&&str> = reaching.iter().collect();
+                r.sort();
+                eprintln!("reaching: {r:?}");
+                eprintln!("generated: {generated:?}");
+            }
+            if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
+                let mut why = format!("names '{id}', which reaches the API");
+                if debug {
+                    explain(id, &scans, &names, &reaching, &mut why, 6);
+                }
+                parse = Some(why);
+            } else if let Some((g, id)) = generated
+                .iter()
+                .find_map(|g| ids.iter().find(|id| glob_matches(g, id)).map(|id| (g, *id)))
+            {
+                let mut why = format!("names '{id}', a function a reaching macro builds");
+                if debug {
+                    why.push_str(&format!(" ({g:?})"));
+                }
+                parse = Some(why);
+            }
+        }
+        // Only for a unit that is parsed: which header bodies it needs.
+        let body_need = parse.as_ref().and_then(|_| {
+            let (reaching, generated) = reaching_names_by(
+                &scans,
+                &Reach::EffectBodies {
+                    described: &self.words,
+                },
+            );
+            ids.iter()
+                .find(|id| reaching.contains(*id))
+                .or_else(|| {
+                    ids.iter()
+                        .find(|id| generated.iter().any(|g| glob_matches(g, id)))
+                })
+                .copied()
+        });
+        if debug {
             if let Some(id) = body_need {
                 eprintln!(
                     "mmlint: prefilter: {}: header bodies needed for '{id}'",
@@ -240,35 +263,9 @@ impl UnitPrefilter {
                 );
             }
         }
-        let needs_header_bodies = body_need.is_some();
-        if parse.is_some() {
-            return Verdict {
-                parse,
-                needs_header_bodies,
-            };
-        }
-        if std::env::var("MMLINT_DEBUG_PREFILTER").is_ok_and(|v| v == "2") {
-            let mut r: Vec<&&str> = reaching.iter().collect();
-            r.sort();
-            eprintln!("reaching: {r:?}");
-            eprintln!("generated: {generated:?}");
-        }
-        if let Some(id) = identifiers(text).find(|id| reaching.contains(id)) {
-            let mut why = format!("names '{id}', which reaches the API");
-            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-                explain(id, &scans, &names, &reaching, &mut why, 6);
-            }
-            parse = Some(why);
-        } else if let Some((g, id)) = generated_hit {
-            let mut why = format!("names '{id}', a function a reaching macro builds");
-            if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
-                why.push_str(&format!(" ({g:?})"));
-            }
-            parse = Some(why);
-        }
         Verdict {
             parse,
-            needs_header_bodies,
+            needs_header_bodies: body_need.is_some(),
         }
     }
 
@@ -283,7 +280,7 @@ impl UnitPrefilter {
         let paths = SearchPaths::from_args(args);
         let main_dir = main.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut queue: Vec<PathBuf> = Vec::new();
-        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut seen: FxHashSet<PathBuf> = FxHashSet::default();
         for f in &paths.forced {
             if let Some(p) = paths.resolve(true, f, &paths.cwd) {
                 queue.push(p);
@@ -382,7 +379,7 @@ impl UnitPrefilter {
 /// The names a main file may use to reach the API through the headers `scans`: reaching
 /// functions and macros (closed over macro bodies and invocations), and the identifiers
 /// passed to reaching top-level invocations (substrings of generated names).
-fn reaching_names(scans: &[Arc<HeaderScan>]) -> (HashSet<&str>, Vec<Glob>) {
+fn reaching_names(scans: &[Arc<HeaderScan>]) -> (FxHashSet<&str>, Vec<Glob>) {
     reaching_names_by(scans, &Reach::Words)
 }
 
@@ -397,11 +394,11 @@ enum Reach<'w> {
 fn reaching_names_by<'s>(
     scans: &'s [Arc<HeaderScan>],
     by: &Reach,
-) -> (HashSet<&'s str>, Vec<Glob>) {
-    let mut reaching: HashSet<&str> = HashSet::new();
+) -> (FxHashSet<&'s str>, Vec<Glob>) {
+    let mut reaching: FxHashSet<&str> = FxHashSet::default();
     // identifier → the macros whose body uses it.
-    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut macros: HashSet<&str> = HashSet::new();
+    let mut users: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+    let mut macros: FxHashSet<&str> = FxHashSet::default();
     let mut work: Vec<&str> = Vec::new();
     for s in scans {
         match by {
@@ -439,13 +436,13 @@ fn reaching_names_by<'s>(
     }
     // A macro invoked at a header's top level can define functions whose names it builds
     // from its arguments; they reach the API when the macro does or the arguments do.
-    let mut defs: HashMap<&str, Vec<&Pasting>> = HashMap::new();
+    let mut defs: FxHashMap<&str, Vec<&Pasting>> = FxHashMap::default();
     for s in scans {
         for (name, _, _, p) in &s.macros {
             defs.entry(name).or_default().push(p);
         }
     }
-    let effect_macros: HashSet<&str> = scans
+    let effect_macros: FxHashSet<&str> = scans
         .iter()
         .flat_map(|s| s.effect_macros.iter().map(String::as_str))
         .collect();
@@ -491,7 +488,7 @@ fn explain(
     id: &str,
     scans: &[Arc<HeaderScan>],
     names: &[PathBuf],
-    reaching: &HashSet<&str>,
+    reaching: &FxHashSet<&str>,
     out: &mut String,
     depth: usize,
 ) {
@@ -528,7 +525,7 @@ type Glob = Vec<Option<String>>;
 fn built_names(
     mac: &str,
     binds: &[Glob],
-    defs: &HashMap<&str, Vec<&Pasting>>,
+    defs: &FxHashMap<&str, Vec<&Pasting>>,
     depth: usize,
     out: &mut Vec<Glob>,
 ) {
