@@ -106,12 +106,54 @@ impl Words {
     pub fn is_match(&self, text: &str) -> bool {
         self.find(text).is_some()
     }
+    /// Whether the code of `text` names an effect word; comments and strings have no effect (a word
+    /// in a helper's comment, `file->f_op->mmap()` above `mlock_vma_folio()`, would
+    /// otherwise make every caller parse its header bodies).
     pub fn is_effect_match(&self, text: &str) -> bool {
-        identifiers(text).any(|id| self.effects.contains(id))
+        identifiers(&without_comments(text)).any(|id| self.effects.contains(id))
     }
     pub fn contains(&self, id: &str) -> bool {
         self.all.contains(id)
     }
+}
+
+/// `text` with its comments and literals blanked (a `/*` inside a string opens nothing,
+/// and neither names anything).
+fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("/*") && !text.contains("//") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+                out.extend(std::iter::repeat_n(b' ', end - i));
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(b.len(), |e| i + e);
+                out.extend(std::iter::repeat_n(b' ', end - i));
+                i = end;
+            }
+            q @ (b'"' | b'\'') => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != q && b[j] != b'\n' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = (j + 1).min(b.len());
+                out.extend(std::iter::repeat_n(b' ', end - i));
+                i = end;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// What the prefilter decided for a unit.

@@ -75,3 +75,17 @@ fn names_built_by_pasting_are_found_through_forwarding_macros() {
     );
     assert!(!g.iter().any(|g| glob_matches(g, "mm_guard")), "{g:?}");
 }
+
+#[test]
+fn effect_words_in_comments_and_strings_do_not_count() {
+    let w = Words::with_effects(
+        &["mmap".to_string(), "vm_area_struct".to_string()],
+        &["mmap".to_string()],
+    );
+    assert!(w.is_effect_match("f(vma) { return mm->mmap; }"));
+    assert!(!w.is_effect_match("f(vma) { /* file->f_op->mmap() */ return 0; }"));
+    assert!(!w.is_effect_match("f(vma) { // mmap\n return 0; }"));
+    assert!(!w.is_effect_match("f(vma) { puts(\"mmap /*\"); return 0; }"));
+    assert!(w.is_effect_match("f(vma) { puts(\"/*\"); return mm->mmap; }"));
+    assert!(!w.is_effect_match("f(struct vm_area_struct *vma) { return 0; }"));
+}
