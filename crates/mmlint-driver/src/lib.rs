@@ -247,11 +247,8 @@ fn unit_verdict(
     let verdict = up.verdict(&abs, &text, args);
     verdict.parse.as_ref()?;
     // Header bodies matter only when a header function the unit can call has an effect
-    // the rules data does not describe (the unit prefilter's reasoning); skipping them
-    // saves time only when no header is included after the preamble.
-    let parse_bodies = verdict.needs_header_bodies
-        || parse_header_bodies_forced()
-        || mmlint_frontend::includes_after_preamble(&text);
+    // the rules data does not describe (the unit prefilter's reasoning).
+    let parse_bodies = verdict.needs_header_bodies || parse_header_bodies_forced();
     if std::env::var_os("MMLINT_DEBUG_PREFILTER").is_some() {
         let how = if parse_bodies { "parsed" } else { "skipped" };
         eprintln!("mmlint: prefilter: {}: header bodies {how}", abs.display());

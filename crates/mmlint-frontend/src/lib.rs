@@ -108,46 +108,6 @@ pub enum HeaderBodies {
     SkipInPreamble,
 }
 
-/// Whether `text` (a main file) has an `#include` after its preamble, the leading block
-/// of comments and directives that [`HeaderBodies::SkipInPreamble`] precompiles. Headers
-/// included later are parsed against the precompiled preamble, whose every identifier
-/// lookup goes through the serialized form: on a unit like KVM's `mmu/mmu.c` (trace
-/// events and `paging_tmpl.h` included after the first declarations) that costs 2.8×
-/// the parse with bodies, so such units are better parsed whole.
-pub fn includes_after_preamble(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
-    // The preamble: whitespace, comments and whole directive lines.
-    while i < b.len() {
-        match b[i] {
-            c if c.is_ascii_whitespace() => i += 1,
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(b.len(), |e| i + e + 1);
-            }
-            b'#' => {
-                // To the end of the line, following backslash continuations.
-                let mut j = i;
-                i = loop {
-                    match text[j..].find('\n') {
-                        None => break b.len(),
-                        Some(e) if e > 0 && b[j + e - 1] == b'\\' => j += e + 1,
-                        Some(e) => break j + e + 1,
-                    }
-                };
-            }
-            _ => break,
-        }
-    }
-    text[i..].lines().any(|l| {
-        let l = l.trim_start();
-        l.strip_prefix('#')
-            .is_some_and(|rest| rest.trim_start().starts_with("include"))
-    })
-}
-
 /// [`parse_file`], lowering only the functions `filter` keeps (all without one).
 pub fn parse_file_filtered(
     path: &Path,

@@ -1383,19 +1383,3 @@ fn work_and_thread_functions_are_found_through_the_macros_expansions() {
         );
     }
 }
-
-#[test]
-fn includes_after_the_preamble_are_found() {
-    use crate::includes_after_preamble;
-    let leading = "// SPDX\n/* a\n * comment */\n#include <a.h>\n#define X(a) \\\n\tfoo(a)\n#include \"b.h\"\n\nint x;\n";
-    assert!(!includes_after_preamble(leading));
-    assert!(includes_after_preamble(&format!(
-        "{leading}#define CREATE_TRACE_POINTS\n#include <trace/events/kvm.h>\n"
-    )));
-    assert!(includes_after_preamble("int x;\n  #  include \"tmpl.h\"\n"));
-    // A directive continued onto the next line is still the preamble.
-    assert!(!includes_after_preamble(
-        "#define Y \\\n  1\n#include <c.h>\nint y;\n"
-    ));
-    assert!(!includes_after_preamble(""));
-}
