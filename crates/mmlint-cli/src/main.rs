@@ -30,7 +30,7 @@ use mmlint_report::{Failure, Format, RenderCx};
 use mmlint_rules::KernelVersion;
 use run_setup::list_rules;
 pub(crate) use run_setup::{setup, TreeHint};
-use run_summary::BatchSummary;
+use run_summary::{count_outcomes, BatchSummary};
 
 /// Finds mmap_lock / VMA lifetime bugs in Linux kernel C code.
 ///
@@ -874,14 +874,8 @@ fn batch(db: &Path, run: &CheckRun, cfg: &Config) -> Result<Analyzed, ExitStatus
     };
     let summary = BatchSummary {
         total,
-        skipped: results
-            .iter()
-            .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { skipped: true, .. }))
-            .count(),
-        cached: results
-            .iter()
-            .filter(|r| matches!(r.outcome, FileOutcome::Analyzed { cached: true, .. }))
-            .count(),
+        skipped: count_outcomes(results.iter().map(|r| &r.outcome), |o| o.0),
+        cached: count_outcomes(results.iter().map(|r| &r.outcome), |o| !o.0 && o.1),
         jobs,
         wall: start.elapsed().as_secs_f64(),
         kernel: cfg.kernel.clone(),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use mmlint_driver::Config;
+use mmlint_driver::{Config, FileOutcome};
 use mmlint_report::Failure;
 
 use crate::CheckRun;
@@ -25,6 +25,21 @@ impl CheckRun {
         }
         cfg
     }
+}
+
+/// How many of `outcomes` pass `keep`, given (skipped, from the cache) of each analysed one.
+pub(crate) fn count_outcomes<'a>(
+    outcomes: impl Iterator<Item = &'a FileOutcome>,
+    keep: impl Fn((bool, bool)) -> bool,
+) -> usize {
+    outcomes
+        .filter(|o| match o {
+            FileOutcome::Analyzed {
+                skipped, cached, ..
+            } => keep((*skipped, *cached)),
+            FileOutcome::Failed { .. } => false,
+        })
+        .count()
 }
 
 pub(crate) struct BatchSummary {

@@ -160,7 +160,8 @@ impl ResultCache {
         outcome_from_json(&e.outcome)
     }
 
-    /// Stores an analysed outcome with the hashes of the files it was computed from.
+    /// Stores an analysed outcome with the hashes of the files it was computed from (for a
+    /// unit the prefilter skipped: the headers it read to decide so).
     pub fn store(
         &self,
         main: &Path,
@@ -299,12 +300,15 @@ fn outcome_to_json(o: &FileOutcome) -> Option<Value> {
         diagnostics,
         incomplete,
         exported,
-        skipped: false,
+        skipped,
         ..
     } = o
     else {
         return None;
     };
+    if *skipped {
+        return Some(json!({ "skipped": true }));
+    }
     let exported: Vec<Value> = exported
         .iter()
         .map(|(n, s)| Some(json!([n, serde_json::to_value(&**s).ok()?])))
@@ -317,6 +321,15 @@ fn outcome_to_json(o: &FileOutcome) -> Option<Value> {
 }
 
 fn outcome_from_json(v: &Value) -> Option<FileOutcome> {
+    if v.get("skipped").and_then(Value::as_bool) == Some(true) {
+        return Some(FileOutcome::Analyzed {
+            diagnostics: vec![],
+            incomplete: vec![],
+            exported: vec![],
+            skipped: true,
+            cached: true,
+        });
+    }
     let diagnostics = v
         .get("diagnostics")?
         .as_array()?

@@ -120,6 +120,9 @@ impl Config {
             // differently: the executable's size and time tell the builds apart.
             format!("executable {}", executable_identity()),
             format!("parse header bodies {}", parse_header_bodies_forced()),
+            // A unit the prefilter skipped is cached as skipped: not an answer for a run
+            // that parses every unit.
+            format!("unit prefilter {}", self.unit_prefilter.is_some()),
         ];
         for (file, text) in &self.db.sources {
             m.push(format!("rules {file}"));
@@ -174,16 +177,27 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
     // The main file's text: for the prefilter, the cache, and checks that emit fixes;
     // without it there are no fixes (and the frontend says why the file cannot be read).
     let text = std::fs::read(&main).ok();
-    let mut header_bodies = cfg.header_bodies;
-    if let (Some(up), Some(text)) = (&cfg.unit_prefilter, &text) {
-        match unit_verdict(up, &main, text, &cfg.clang_args) {
-            None => return skipped_outcome(),
-            Some(h) => header_bodies = h,
-        }
-    }
+    // The cache first: an unchanged unit, parsed or skipped last time, costs the hashes
+    // of its files (each computed once per run) instead of the prefilter's walk of its
+    // include paths. The verdict an entry was made under follows from the same files.
     if let (Some(c), Some(text)) = (&cfg.cache, &text) {
         if let Some(o) = c.lookup(&main, text, &cfg.clang_args) {
             return o;
+        }
+    }
+    let mut header_bodies = cfg.header_bodies;
+    if let (Some(up), Some(text)) = (&cfg.unit_prefilter, &text) {
+        match unit_verdict(up, &main, text, &cfg.clang_args) {
+            Err(headers) => {
+                let outcome = skipped_outcome();
+                if let Some(c) = &cfg.cache {
+                    let headers: Vec<String> =
+                        headers.iter().map(|h| h.display().to_string()).collect();
+                    c.store(&main, text, &cfg.clang_args, &headers, &outcome);
+                }
+                return outcome;
+            }
+            Ok(h) => header_bodies = h,
         }
     }
     let filter = Some(cfg.prefilter.clone());
@@ -231,7 +245,7 @@ pub fn analyze_file(path: &Path, cfg: &Config) -> FileOutcome {
 pub fn prefilter_verdict(path: &Path, cfg: &Config) -> Option<HeaderBodies> {
     let main = base_dir(&cfg.clang_args).join(path);
     match (&cfg.unit_prefilter, std::fs::read(&main)) {
-        (Some(up), Ok(text)) => unit_verdict(up, &main, &text, &cfg.clang_args),
+        (Some(up), Ok(text)) => unit_verdict(up, &main, &text, &cfg.clang_args).ok(),
         _ => Some(cfg.header_bodies),
     }
 }
@@ -241,11 +255,14 @@ fn unit_verdict(
     main: &Path,
     text: &[u8],
     args: &[String],
-) -> Option<HeaderBodies> {
+) -> Result<HeaderBodies, Vec<PathBuf>> {
     let abs = std::path::absolute(main).unwrap_or_else(|_| main.to_path_buf());
     let text = String::from_utf8_lossy(text);
     let verdict = up.verdict(&abs, &text, args);
-    verdict.parse.as_ref()?;
+    if verdict.parse.is_none() {
+        // Skipped: the headers the decision read.
+        return Err(verdict.headers);
+    }
     // Header bodies matter only when a header function the unit can call has an effect
     // the rules data does not describe (the unit prefilter's reasoning).
     let parse_bodies = verdict.needs_header_bodies || parse_header_bodies_forced();
@@ -253,7 +270,7 @@ fn unit_verdict(
         let how = if parse_bodies { "parsed" } else { "skipped" };
         eprintln!("mmlint: prefilter: {}: header bodies {how}", abs.display());
     }
-    Some(if parse_bodies {
+    Ok(if parse_bodies {
         HeaderBodies::Parse
     } else {
         HeaderBodies::SkipInPreamble

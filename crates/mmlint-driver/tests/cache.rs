@@ -142,3 +142,52 @@ fn a_corrupt_entry_is_ignored() {
     assert!(c.lookup(&dir.join("u.c"), &text, &cfg.clang_args).is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A unit the prefilter skipped is cached too, under the headers it read to decide so: an
+/// unchanged tree re-runs without walking include paths, and a header edit that makes the
+/// unit reach the API brings it back.
+#[test]
+fn a_skipped_unit_is_cached_until_a_header_it_reads_changes() {
+    let dir = scratch("skip");
+    let cache = dir.join("cache");
+    std::fs::write(
+        dir.join("s.c"),
+        "#include \"h.h\"\nint g(struct mm_struct *mm) { return helper(mm); }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("inc/h.h"),
+        "struct mm_struct;\nstatic inline int helper(struct mm_struct *mm) { return 0; }\n",
+    )
+    .unwrap();
+    let mut cfg = config(&dir, &cache);
+    cfg.enable_unit_prefilter(None);
+    cfg.enable_cache(cache.clone());
+    let skipped = |o: &FileOutcome| match o {
+        FileOutcome::Analyzed {
+            skipped, cached, ..
+        } => (*skipped, *cached),
+        FileOutcome::Failed { reason, .. } => panic!("{reason}"),
+    };
+    assert_eq!(
+        skipped(&analyze_file(Path::new("s.c"), &cfg)),
+        (true, false)
+    );
+    assert_eq!(skipped(&analyze_file(Path::new("s.c"), &cfg)), (true, true));
+    // The helper now takes the lock: the unit reaches the API through the header.
+    std::fs::write(
+        dir.join("inc/h.h"),
+        "#include <linux/mmap_lock.h>\n\
+         static inline int helper(struct mm_struct *mm) { mmap_read_lock(mm); return 0; }\n",
+    )
+    .unwrap();
+    let cfg = {
+        let mut c = config(&dir, &cache);
+        c.enable_unit_prefilter(None);
+        c.enable_cache(cache.clone());
+        c
+    };
+    let o = analyze_file(Path::new("s.c"), &cfg);
+    assert_eq!(skipped(&o), (false, false));
+    let _ = std::fs::remove_dir_all(&dir);
+}

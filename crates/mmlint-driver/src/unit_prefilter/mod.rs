@@ -167,6 +167,9 @@ pub struct Verdict {
     /// caller's summary. Otherwise header bodies can be skipped
     /// (`HeaderBodies::SkipInPreamble`) without changing a result.
     pub needs_header_bodies: bool,
+    /// The headers the decision read: what a cached verdict depends on besides the
+    /// main file.
+    pub headers: Vec<PathBuf>,
 }
 
 /// A name a macro builds from its parameters: literal pieces and parameter numbers.
@@ -308,6 +311,7 @@ impl UnitPrefilter {
         Verdict {
             parse,
             needs_header_bodies: body_need.is_some(),
+            headers: names,
         }
     }
 
