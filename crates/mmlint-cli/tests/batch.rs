@@ -199,8 +199,9 @@ fn a_stale_database_entry_fails_that_unit_only() {
 /// Kbuild's recorded `$(CHECK) $(CHECKFLAGS) $(c_flags) mm/gup.c` line for 6.1, run in a
 /// directory standing in for the tree (the three forced includes exist but are empty, and
 /// mm/gup.c is the demo driver).
-fn kbuild_tree() -> (PathBuf, Vec<String>) {
-    let d = tempdir("kbuild");
+/// `name`: the directory's own, so that tests running at once do not share one.
+fn kbuild_tree(name: &str) -> (PathBuf, Vec<String>) {
+    let d = tempdir(name);
     std::fs::create_dir_all(d.join("include/linux")).unwrap();
     std::fs::create_dir_all(d.join("mm")).unwrap();
     for f in ["compiler-version.h", "kconfig.h", "compiler_types.h"] {
@@ -219,7 +220,7 @@ fn kbuild_tree() -> (PathBuf, Vec<String>) {
 
 #[test]
 fn kbuild_check_line_reports_on_stderr_and_exits_zero() {
-    let (d, argv) = kbuild_tree();
+    let (d, argv) = kbuild_tree("kbuild");
     let args: Vec<&str> = argv.iter().map(|s| s.as_str()).collect();
     let o = run(&d, &args, &[]);
     let err = text(&o.stderr);
@@ -296,7 +297,7 @@ fn real_kbuild_run_of_mm() {
 /// and the findings are those of a parse of every body.
 #[test]
 fn skipping_header_bodies_leaves_no_files_and_changes_no_finding() {
-    let (d, argv) = kbuild_tree();
+    let (d, argv) = kbuild_tree("kbuild-bodies");
     let args: Vec<&str> = argv.iter().map(|s| s.as_str()).collect();
     let tmp = d.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
