@@ -25,6 +25,7 @@ pub fn run(mut run: CheckRun, mut common: CommonOpts, output: &Path) -> ExitStat
         Err(s) => return s,
     };
     cfg.clang_args = run.compiler_args.clone();
+    cfg.wants_summaries = true;
     if let Err(st) = crate::check_writable(output, "the summary file") {
         return st;
     }

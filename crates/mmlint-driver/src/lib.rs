@@ -58,6 +58,10 @@ pub struct Config {
     /// Whether header bodies are analysed when there is no unit prefilter to decide it
     /// (a caller that ran [`prefilter_verdict`] itself passes on its answer here).
     pub header_bodies: HeaderBodies,
+    /// The run keeps the summaries units export (`mmlint summarize`), not only findings:
+    /// the unit prefilter then parses every unit that names a word, also those whose
+    /// functions can only have summaries without effect.
+    pub wants_summaries: bool,
 }
 
 impl Config {
@@ -81,11 +85,12 @@ impl Config {
             unit_prefilter: None,
             cache: None,
             header_bodies: HeaderBodies::Parse,
+            wants_summaries: false,
         }
     }
 
     /// Turns on the unit-level prefilter, for the current rules data and summaries (call
-    /// it after setting `summaries`). Header scans are kept under `cache_dir`, if any.
+    /// it after setting `summaries` and `wants_summaries`). Header scans are kept under `cache_dir`, if any.
     pub fn enable_unit_prefilter(&mut self, cache_dir: Option<std::path::PathBuf>) {
         let mut words = self.db.interesting_words();
         let mut effects = self.db.effect_words();
@@ -93,9 +98,12 @@ impl Config {
             words.extend(s.keys().cloned());
             effects.extend(s.keys().cloned());
         }
-        self.unit_prefilter = Some(Arc::new(unit_prefilter::UnitPrefilter::new(
-            &words, &effects, cache_dir,
-        )));
+        let mut u = unit_prefilter::UnitPrefilter::new(&words, &effects, cache_dir);
+        if !self.wants_summaries {
+            let (entry_words, entry_prefixes) = self.db.read_hold_entry_names();
+            u = u.for_findings(&entry_words, &entry_prefixes);
+        }
+        self.unit_prefilter = Some(Arc::new(u));
     }
 
     /// Turns on the result cache in `dir` for the current settings (call it last).
@@ -123,6 +131,8 @@ impl Config {
             // A unit the prefilter skipped is cached as skipped: not an answer for a run
             // that parses every unit.
             format!("unit prefilter {}", self.unit_prefilter.is_some()),
+            // With findings only, units that can only export summaries are skipped.
+            format!("summaries wanted {}", self.wants_summaries),
         ];
         for (file, text) in &self.db.sources {
             m.push(format!("rules {file}"));

@@ -29,7 +29,7 @@ use mmlint_rules::ApiDb;
 
 /// Bumped when a message's shape changes: a worker started from a binary replaced on disk
 /// during the run refuses the parent's setup rather than misread it.
-const PROTOCOL: u32 = 2;
+const PROTOCOL: u32 = 3;
 
 /// How a worker builds its [`Config`]: the same rules data, summaries and rule choice as
 /// the parent's.
@@ -56,6 +56,9 @@ pub struct Setup {
     /// The result cache's directory, when it is on.
     #[serde(default)]
     pub result_cache: Option<PathBuf>,
+    /// `Config::wants_summaries`: the prefilter keeps units that only export summaries.
+    #[serde(default)]
+    pub wants_summaries: bool,
 }
 
 impl Default for Setup {
@@ -72,6 +75,7 @@ impl Default for Setup {
             unit_prefilter: false,
             header_scans: None,
             result_cache: None,
+            wants_summaries: false,
         }
     }
 }
@@ -93,6 +97,7 @@ impl Setup {
                 .as_ref()
                 .and_then(|u| u.cache_dir().map(Path::to_path_buf)),
             result_cache: cfg.cache.as_ref().map(|c| c.dir().to_path_buf()),
+            wants_summaries: cfg.wants_summaries,
         }
     }
 
@@ -128,6 +133,7 @@ impl Setup {
         }
         // After the summaries: their functions are words the prefilter looks for, and they
         // are part of the cache key.
+        cfg.wants_summaries = self.wants_summaries;
         if self.unit_prefilter {
             cfg.enable_unit_prefilter(self.header_scans.clone());
         }

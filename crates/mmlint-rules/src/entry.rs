@@ -181,6 +181,28 @@ impl EntryTable {
             .map(|r| r.holds)
     }
 
+    /// The names that make a function an entry point entered with a read hold (the
+    /// records, calls and macros of such rows; the name prefixes apart): (words, prefixes).
+    pub fn read_hold_names(&self, v: Option<KernelVersion>) -> (Vec<String>, Vec<String>) {
+        let mut words = Vec::new();
+        let mut prefixes = Vec::new();
+        for r in self.applying(v) {
+            if !matches!(r.holds, Holds::Read | Holds::ReadOrVmaRead) {
+                continue;
+            }
+            words.extend(
+                [&r.record, &r.call, &r.macro_name]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+            prefixes.extend(r.name_prefix.iter().cloned());
+        }
+        words.sort();
+        words.dedup();
+        (words, prefixes)
+    }
+
     pub fn any_in(&self, v: Option<KernelVersion>) -> bool {
         self.applying(v).next().is_some()
     }

@@ -585,6 +585,13 @@ impl ApiDb {
             .for_arg(self.version, callee, macro_use, index)
     }
 
+    /// The names that make a function an entry point entered with a read hold, something
+    /// no word of [`ApiDb::effect_words`] says: (words, name prefixes). A VMA store in
+    /// such a function is a finding of its own.
+    pub fn read_hold_entry_names(&self) -> (Vec<String>, Vec<String>) {
+        self.entry_points.read_hold_names(self.version)
+    }
+
     pub fn has_entry_points(&self) -> bool {
         self.entry_points.any_in(self.version)
     }
@@ -635,6 +642,8 @@ impl ApiDb {
             .collect();
         w.push(self.vma_record.clone());
         w.extend(self.lock_fields.iter().cloned());
+        // `down_read(&vma->vm_lock->lock)`: the rwsem is a VMA's own lock.
+        w.extend(self.vma_lock_rwsem.first().cloned());
         w.extend(self.mm_tree_fields.iter().cloned());
         w.extend(
             self.vma_fields
@@ -655,8 +664,9 @@ impl ApiDb {
     /// the iterator is initialised (`VMA_ITERATOR`, `vma_iter_init()`), something no
     /// summary carries (a helper that returns a VMA from the tree calls a VMA source of the
     /// data, an effect word); and the plain rwsem functions (`down_read`, `up_write`),
-    /// which act on the mmap_lock only when given `&mm->mmap_lock`: a body that does so
-    /// names the lock's field, itself an effect word.
+    /// which act on the mmap_lock only when given `&mm->mmap_lock`, or on a VMA's lock
+    /// given `&vma->vm_lock->lock`: a body that does so names the lock's field, itself an
+    /// effect word.
     pub fn effect_words(&self) -> Vec<String> {
         let raw_rwsem: std::collections::HashSet<&str> = self
             .locks

@@ -192,6 +192,15 @@ pub struct UnitPrefilter {
     words_hash: u64,
     cache_dir: Option<PathBuf>,
     scans: Mutex<FxHashMap<PathBuf, Option<Arc<HeaderScan>>>>,
+    /// Set when only findings are wanted ([`UnitPrefilter::for_findings`]).
+    findings_only: Option<ReadHoldEntries>,
+}
+
+/// What makes a function an entry point entered with a read hold
+/// (`ApiDb::read_hold_entry_names`): a VMA store there is a finding with no effect word.
+struct ReadHoldEntries {
+    words: FxHashSet<String>,
+    prefixes: Vec<String>,
 }
 
 impl UnitPrefilter {
@@ -222,7 +231,23 @@ impl UnitPrefilter {
             words_hash,
             cache_dir,
             scans: Mutex::new(FxHashMap::default()),
+            findings_only: None,
         }
+    }
+
+    /// For a run that wants findings only (not summaries for other units): a unit is
+    /// parsed only if it can also reach an effect word, or names an entry point entered
+    /// with a read hold (`entry_words`, `entry_prefixes`: `vm_operations_struct` for the
+    /// fault handlers). A function whose text names words but no effect word (the VMA
+    /// type, the VMA-tree field, the plain rwsem functions) has nothing happen to a lock or
+    /// a VMA: no finding, only a summary that says so. docs/performance.md gives the
+    /// argument.
+    pub fn for_findings(mut self, entry_words: &[String], entry_prefixes: &[String]) -> Self {
+        self.findings_only = Some(ReadHoldEntries {
+            words: entry_words.iter().cloned().collect(),
+            prefixes: entry_prefixes.to_vec(),
+        });
+        self
     }
 
     /// Whether the unit whose main file is `main` (absolute, with text `text`), compiled
@@ -284,6 +309,19 @@ impl UnitPrefilter {
                 parse = Some(why);
             }
         }
+        if let (Some(why), Some(entries)) = (&parse, &self.findings_only) {
+            if !text.contains(SUPPRESSION_MARK) && !self.reaches_effect(text, &ids, &scans, entries)
+            {
+                if debug {
+                    eprintln!(
+                        "mmlint: prefilter: {}: {why}, but nothing it reaches takes, drops or \
+                         needs a lock, looks a VMA up or pins pages",
+                        main.display()
+                    );
+                }
+                parse = None;
+            }
+        }
         // Only for a unit that is parsed: which header bodies it needs.
         let body_need = parse.as_ref().and_then(|_| {
             let (reaching, generated) = reaching_names_by(
@@ -313,6 +351,31 @@ impl UnitPrefilter {
             needs_header_bodies: body_need.is_some(),
             headers: names,
         }
+    }
+
+    /// Whether the main file names an effect word, an entry point entered with a read
+    /// hold, or a header function or macro that reaches an effect word.
+    fn reaches_effect(
+        &self,
+        text: &str,
+        ids: &FxHashSet<&str>,
+        scans: &[Arc<HeaderScan>],
+        entries: &ReadHoldEntries,
+    ) -> bool {
+        if self.words.is_effect_match(text) {
+            return true;
+        }
+        let code = without_comments(text);
+        if identifiers(&code).any(|id| entries.words.contains(id))
+            || entries.prefixes.iter().any(|p| code.contains(p.as_str()))
+        {
+            return true;
+        }
+        let (reaching, generated) = reaching_names_by(scans, &Reach::Effects);
+        ids.iter().any(|id| reaching.contains(id))
+            || generated
+                .iter()
+                .any(|g| ids.iter().any(|id| glob_matches(g, id)))
     }
 
     /// The scans of the headers the unit can include (forced includes, then the main
@@ -429,11 +492,13 @@ fn reaching_names(scans: &[Arc<HeaderScan>]) -> (FxHashSet<&str>, Vec<Glob>) {
     reaching_names_by(scans, &Reach::Words)
 }
 
-/// What a name must reach: any word (the unit must be parsed), or an effect word through
-/// a body (the unit's header bodies must be analysed; the functions the rules data
-/// describes, `described`, are left out: their bodies teach nothing).
+/// What a name must reach: any word (the unit must be parsed), an effect word (the unit
+/// can find something), or an effect word through a body (the unit's header bodies must be
+/// analysed; the functions the rules data describes, `described`, are left out: their
+/// bodies teach nothing).
 enum Reach<'w> {
     Words,
+    Effects,
     EffectBodies { described: &'w Words },
 }
 
@@ -446,9 +511,14 @@ fn reaching_names_by<'s>(
     let mut users: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     let mut macros: FxHashSet<&str> = FxHashSet::default();
     let mut work: Vec<&str> = Vec::new();
+    let effect_macros: FxHashSet<&str> = scans
+        .iter()
+        .flat_map(|s| s.effect_macros.iter().map(String::as_str))
+        .collect();
     for s in scans {
         match by {
             Reach::Words => work.extend(s.functions.iter().map(String::as_str)),
+            Reach::Effects => work.extend(s.effect_functions.iter().map(String::as_str)),
             Reach::EffectBodies { described } => work.extend(
                 s.effect_functions
                     .iter()
@@ -460,6 +530,7 @@ fn reaching_names_by<'s>(
             macros.insert(name);
             let direct = match by {
                 Reach::Words => *direct,
+                Reach::Effects => effect_macros.contains(name.as_str()),
                 // A macro that names an effect word itself expands to it in the caller:
                 // no body is needed for that, only for the functions it may build.
                 Reach::EffectBodies { .. } => false,
@@ -488,10 +559,6 @@ fn reaching_names_by<'s>(
             defs.entry(name).or_default().push(p);
         }
     }
-    let effect_macros: FxHashSet<&str> = scans
-        .iter()
-        .flat_map(|s| s.effect_macros.iter().map(String::as_str))
-        .collect();
     let mut generated: Vec<Glob> = Vec::new();
     for s in scans {
         for (i, (m, direct, ids, args)) in s.invocations.iter().enumerate() {
@@ -501,7 +568,7 @@ fn reaching_names_by<'s>(
             let direct = match by {
                 Reach::Words => *direct,
                 // The built function's body is the macro's and the arguments' text.
-                Reach::EffectBodies { .. } => {
+                Reach::Effects | Reach::EffectBodies { .. } => {
                     s.effect_invocations.contains(&i) || effect_macros.contains(m.as_str())
                 }
             };
