@@ -15,6 +15,11 @@
 //! - contains, as a substring, an identifier passed to a reaching macro invoked at a
 //!   header's top level (the macro may generate a function from it by token pasting).
 //!
+//! When only findings are wanted ([`UnitPrefilter::for_findings`]) a unit must also reach
+//! an effect word the same ways (or name an entry point entered with a read hold): a unit
+//! whose words are only the VMA type, the VMA-tree field and plain rwsem functions can
+//! export summaries, never a finding.
+//!
 //! The headers are found by following `#include`s textually through the unit's include
 //! paths, ignoring `#if`s (so a superset of what the preprocessor includes). Each header's
 //! scan is kept in memory for the run and on disk under the cache directory, keyed by the
