@@ -41,8 +41,13 @@ fn one_line_error(o: &Output, expected: &str) -> String {
 
 fn broken_c(dir: &Path) -> PathBuf {
     let f = dir.join("broken.c");
-    // It names the API (in a comment), or the unit prefilter would skip it unparsed.
-    std::fs::write(&f, "int f(void) { /* mmap_read_lock */\n  return 1 +;\n}\n").unwrap();
+    // It names the API in its code (a comment would not do), or the unit prefilter would
+    // skip it unparsed.
+    std::fs::write(
+        &f,
+        "void mmap_read_lock(void *mm); int f(void) {\n  return 1 +;\n}\n",
+    )
+    .unwrap();
     f
 }
 

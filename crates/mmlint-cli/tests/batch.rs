@@ -30,10 +30,11 @@ fn fixture_db(name: &str) -> PathBuf {
         d.join("src/basic.c"),
     )
     .unwrap();
-    // It names the API (in a comment), or the unit prefilter would skip it unparsed.
+    // It names the API in its code (a comment would not do), or the unit prefilter would
+    // skip it unparsed.
     std::fs::write(
         d.join("src/broken.c"),
-        "int f(void) { /* mmap_read_lock */ return 1 +; }\n",
+        "void mmap_read_lock(void *mm); int f(void) { return 1 +; }\n",
     )
     .unwrap();
     let db = serde_json_text(&d, &inc);

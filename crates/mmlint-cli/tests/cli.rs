@@ -128,10 +128,11 @@ fn parse_error_shows_clangs_first_error_with_location() {
     let dir = std::env::temp_dir().join(format!("mmlint-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("broken.c");
-    // It names the API (in a comment), or the unit prefilter would skip it unparsed.
+    // It names the API in its code (a comment would not do), or the unit prefilter would
+    // skip it unparsed.
     std::fs::write(
         &bad,
-        "int f(void) { /* mmap_read_lock */\n  return 1 +;\n}\n",
+        "void mmap_read_lock(void *mm); int f(void) {\n  return 1 +;\n}\n",
     )
     .unwrap();
     let bad = bad.display().to_string();

@@ -29,22 +29,23 @@ const CLEAN_FINDING: &str =
 /// compile_commands.json listing the faults first (so the good unit comes after a crash).
 fn project(name: &str) -> PathBuf {
     let d = tempdir(name);
-    // Each fault names the API (in a comment), or the unit prefilter would not parse it.
+    // Each fault names the API in its code (a comment would not do), or the unit
+    // prefilter would not parse it.
     std::fs::copy(root().join("testdata/demo/demo.c"), d.join("demo.c")).unwrap();
     std::fs::write(
         d.join("crash.c"),
-        "/* mmap_read_lock */\n#pragma clang __debug crash\nint f(void) { return 0; }\n",
+        "void mmap_read_lock(void *mm);\n#pragma clang __debug crash\nint f(void) { return 0; }\n",
     )
     .unwrap();
     std::fs::write(
         d.join("hang.c"),
-        "/* mmap_read_lock */\n#pragma clang __debug overflow_stack\nint f(void) { return 0; }\n",
+        "void mmap_read_lock(void *mm);\n#pragma clang __debug overflow_stack\nint f(void) { return 0; }\n",
     )
     .unwrap();
     let terms = vec!["x"; 100_000].join(" + ");
     std::fs::write(
         d.join("deep.c"),
-        format!("/* mmap_read_lock */\nint f(int x)\n{{\n\treturn {terms};\n}}\n"),
+        format!("void mmap_read_lock(void *mm);\nint f(int x)\n{{\n\treturn {terms};\n}}\n"),
     )
     .unwrap();
     let inc = root().join("testdata/include");

@@ -114,8 +114,9 @@ fn kbuild_check_of_arm64_mm() {
 }
 
 /// A unit that only parses for parisc: `#error` unless the predefined macros are hppa's.
-// It names the API (in a comment), or the unit prefilter would skip it unparsed.
-const ONLY_PARISC: &str = "/* mmap_read_lock */\n#ifndef __hppa__\n#error not parsed as parisc\n#endif\n\
+// It names the API in its code (a comment would not do), or the unit prefilter would
+// skip it unparsed.
+const ONLY_PARISC: &str = "void mmap_read_lock(void *mm);\n#ifndef __hppa__\n#error not parsed as parisc\n#endif\n\
 #if defined(__sparc__) || defined(__x86_64__) || defined(__aarch64__)\n\
 #error the stand-in shows\n#endif\n\
 _Static_assert(sizeof(long) == 4 && sizeof(void *) == 4, \"ILP32\");\n\
