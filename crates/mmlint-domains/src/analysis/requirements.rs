@@ -155,11 +155,17 @@ impl LockVma<'_> {
                     },
                 );
             }
-            Some(need) => {
+            // A write need keeps its own condition: joined with a read need's, a write
+            // under `walk_lock != PGWALK_RDLOCK` and a read under `== PGWALK_RDLOCK` (6.12
+            // mm/pagewalk.c process_mm_walk_lock()) would become a write need always.
+            Some(need) if need.mode == mode => {
                 need.when = join_conditions(&need.when, &cond);
-                if mode == HoldMode::Write && need.mode == HoldMode::Read {
+            }
+            Some(need) => {
+                if mode == HoldMode::Write {
                     need.mode = mode;
                     need.via = via;
+                    need.when = cond;
                 }
             }
         }
@@ -275,25 +281,38 @@ impl LockVma<'_> {
         if !condition_may_hold(&need.when, arg_sign) {
             return;
         }
+        let caller_param = |i: usize| match args.get(i)?.strip_casts().kind {
+            ExprKind::Local(v) => self.fixed_params.get(&v).copied(),
+            _ => None,
+        };
         let when: Vec<(usize, Sign)> = need
             .when
             .iter()
-            .filter_map(|&(i, s)| match args.get(i)?.strip_casts().kind {
-                ExprKind::Local(v) => Some((*self.fixed_params.get(&v)?, s)),
-                _ => None,
-            })
+            .filter_map(|&(i, s)| Some((caller_param(i)?, s)))
             .collect();
+        // A condition neither this call's argument decides nor this function's caller
+        // can (`process_vma_walk_lock(vma, ops->walk_lock)`): the write the callee may
+        // need is a guess, the lock held at all is not.
+        let undecidable = need.when.iter().any(|&(i, s)| {
+            let a = arg_sign(i);
+            a.meet(s) != a && caller_param(i).is_none()
+        });
+        let mode = if undecidable {
+            HoldMode::Read
+        } else {
+            need.mode
+        };
         let Some((key, display)) = self.resolve_path(st, &need.lock, args, vals) else {
             return;
         };
         st.lock_mut(&key, &display);
         let what = format!(
             "{name}() needs the mmap_lock of '{display}' held{}",
-            mode_words(need.mode)
+            mode_words(mode)
         );
         let mut via = vec![self.origin_at(e, what)];
         via.extend(need.origin.iter().cloned());
-        self.require(st, &key, &display, e, name, need.mode, via, &when);
+        self.require(st, &key, &display, e, name, mode, via, &when);
     }
 
     fn origin_at(&self, e: &Expr, what: String) -> Origin {

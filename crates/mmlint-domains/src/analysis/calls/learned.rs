@@ -171,6 +171,11 @@ impl LockVma<'_> {
                     },
                     _ => (arg, path.clone()),
                 };
+                // A lock reached through a null argument (`shmem_get_folio_gfp(..., NULL,
+                // NULL)` for its `vmf`): the callee never reaches it, so no lock is named.
+                if !path.is_empty() && base.const_value() == Some(0) {
+                    return None;
+                }
                 let (key, display) = match base.strip_casts().kind {
                     ExprKind::Local(v) => match st.aliases.get(&v) {
                         Some((k, d)) if path.is_empty() => (k.to_string(), d.clone()),
