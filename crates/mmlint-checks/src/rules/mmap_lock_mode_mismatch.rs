@@ -46,7 +46,15 @@
 //!   parameter passes the condition on (`ok_unmerge_all`). Only tests of parameters the
 //!   callee never writes count, and the same requirement under different tests keeps
 //!   what the tests share, often nothing (`bad_second_condition`: `(0, 0)` would be
-//!   reported too).
+//!   reported too). A write needed under one test keeps that test when the same lock is
+//!   needed for read under another (6.12 `process_mm_walk_lock()`: read for
+//!   `PGWALK_RDLOCK`, write otherwise).
+//! - A callee's write requirement under a test of an argument that neither the call
+//!   decides nor the caller's own parameters pass on (6.12 `walk_page_range()` calls
+//!   `process_mm_walk_lock(mm, ops->walk_lock)`: the mode is a field of the ops the
+//!   caller hands it) needs the lock held in either mode there, not written
+//!   (`walk_lock.c`, `ok_walk_under_read_lock`): which mode is a guess, that the lock is
+//!   held is not.
 
 use mmlint_diagnostics::{Diagnostic, Note, Severity};
 use mmlint_domains::{is_vma_lock, Event, HoldMode, Status};

@@ -65,6 +65,10 @@
 //!   `vma_mark_detached(vma, false)`, which asserts the write lock only `if (detached)`:
 //!   `conditional_requirement.c`, `ok_fallocate`); see mmap-lock-mode-mismatch for what
 //!   such a condition can say.
+//! - A callee's requirement on a lock it reaches through a pointer argument does not
+//!   apply where that argument is NULL (6.12 `shmem_get_folio()` passes NULL for the
+//!   `vmf` of `shmem_get_folio_gfp()`, whose fault path needs the fault's lock:
+//!   `null_vmf.c`, `ok_read_without_fault`).
 //! - A release in a function of another file is missed without a summary file
 //!   (`limitations.c`, `missed_lookup_after_other_file_release`). Functions of the same
 //!   file are followed through their summaries, including a callee that looks VMAs up and
