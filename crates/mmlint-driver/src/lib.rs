@@ -90,7 +90,8 @@ impl Config {
     }
 
     /// Turns on the unit-level prefilter, for the current rules data and summaries (call
-    /// it after setting `summaries` and `wants_summaries`). Header scans are kept under `cache_dir`, if any.
+    /// it after setting `summaries` and `wants_summaries`). Header scans are kept under
+    /// `cache_dir`, if any.
     pub fn enable_unit_prefilter(&mut self, cache_dir: Option<std::path::PathBuf>) {
         let mut words = self.db.interesting_words();
         let mut effects = self.db.effect_words();
@@ -101,7 +102,7 @@ impl Config {
         let mut u = unit_prefilter::UnitPrefilter::new(&words, &effects, cache_dir);
         if !self.wants_summaries {
             let (entry_words, entry_prefixes) = self.db.read_hold_entry_names();
-            u = u.for_findings(&entry_words, &entry_prefixes);
+            u = u.for_findings(entry_words, entry_prefixes);
         }
         self.unit_prefilter = Some(Arc::new(u));
     }

@@ -247,10 +247,10 @@ impl UnitPrefilter {
     /// type, the VMA-tree field, the plain rwsem functions) has nothing happen to a lock or
     /// a VMA: no finding, only a summary that says so. docs/performance.md gives the
     /// argument.
-    pub fn for_findings(mut self, entry_words: &[String], entry_prefixes: &[String]) -> Self {
+    pub fn for_findings(mut self, entry_words: Vec<String>, entry_prefixes: Vec<String>) -> Self {
         self.findings_only = Some(ReadHoldEntries {
-            words: entry_words.iter().cloned().collect(),
-            prefixes: entry_prefixes.to_vec(),
+            words: entry_words.into_iter().collect(),
+            prefixes: entry_prefixes,
         });
         self
     }
@@ -367,11 +367,11 @@ impl UnitPrefilter {
         scans: &[Arc<HeaderScan>],
         entries: &ReadHoldEntries,
     ) -> bool {
-        if self.words.is_effect_match(text) {
-            return true;
-        }
+        // One pass over the code (comments and strings blanked, as `is_effect_match`
+        // does) for both kinds of word.
         let code = without_comments(text);
-        if identifiers(&code).any(|id| entries.words.contains(id))
+        if identifiers(&code)
+            .any(|id| self.words.effects.contains(id) || entries.words.contains(id))
             || entries.prefixes.iter().any(|p| code.contains(p.as_str()))
         {
             return true;
